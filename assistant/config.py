@@ -1,0 +1,62 @@
+"""All configuration in one place. Nothing else in the code base reads the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Settings for every component; read from `LSCB_*` environment variables and an optional `.env`."""
+
+    model_config = SettingsConfigDict(env_prefix="LSCB_", env_file=".env", extra="ignore")
+
+    # Where things live
+    corpus_dir: Path = Field(PROJECT_ROOT / "corpus" / "documents", description="Folder of the corpus and its corpus.toml")
+    data_dir: Path = Field(PROJECT_ROOT / "var", description="Index versions, databases and logs")
+    manifest_name: str = "corpus.toml"
+
+    # Ingestion limits
+    max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped")
+    parse_timeout_s: float = Field(120.0, gt=0, description="A file whose parse takes longer is killed and skipped")
+    parse_memory_mb: int = Field(2048, gt=0, description="Address-space cap for a parse worker")
+    parse_workers: int = Field(1, ge=1, description="Parse worker processes (parsing overlaps embedding)")
+
+    # Chunking
+    chunk_max_tokens: int = Field(256, ge=32, le=512, description="Hard cap, word-piece tokens (model limit 256)")
+    chunk_target_words: int = Field(160, ge=40, description="Typical passage length in words")
+    chunk_min_words: int = Field(40, ge=1, description="Short paragraphs are merged up to this size")
+
+    # Embedding and index
+    embedder: str = Field("minilm", description="'minilm' (the real model) or 'hashing' (deterministic, for tests)")
+    embed_batch_size: int = Field(16, ge=1)
+    torch_threads: int = Field(2, ge=1)
+    hnsw_threshold: int = Field(200_000, ge=1, description="Above this many passages FAISS uses HNSW, not exact")
+    hnsw_m: int = Field(32, ge=4)
+    hnsw_ef_search: int = Field(128, ge=8)
+    keep_versions: int = Field(3, ge=2, description="Index versions kept on disk for rollback")
+
+    # Retrieval
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant")
+    retrieve_depth: int = Field(50, ge=1, description="Candidates taken from each retriever before fusion")
+    dense_weight: float = Field(1.0, ge=0)
+    lexical_weight: float = Field(1.0, ge=0)
+
+    @property
+    def index_root(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.corpus_dir / self.manifest_name
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own `Settings(...)` instead)."""
+    return Settings()

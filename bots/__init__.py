@@ -1,0 +1,1 @@
+"""Chat front ends: the Slack app and the web widget."""
