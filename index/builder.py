@@ -1,0 +1,78 @@
+"""Write one complete index version from passages and their vectors, then switch to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from assistant.types import Passage, Table
+from index.corpusdb import StoredDocument, write_corpus_db
+from index.dense import DenseIndex
+from index.lexical import LexicalIndex
+from index.loaded import LoadedIndex
+from index.store import DocumentEntry, IndexManifest, IndexStore
+
+
+def corpus_version(documents: Sequence[StoredDocument]) -> str:
+    """A short hash naming the corpus content: the same documents give the same version."""
+    digest = hashlib.sha256()
+    for doc in sorted(documents, key=lambda d: d.meta.id):
+        digest.update(f"{doc.meta.id}:{doc.content_hash};".encode())
+    return digest.hexdigest()[:12]
+
+
+def write_version(
+    store: IndexStore,
+    version: str,
+    documents: Sequence[StoredDocument],
+    passages: Sequence[Passage],
+    vectors: np.ndarray,
+    tables: Sequence[Table],
+    glossary: dict[str, str],
+    *,
+    pipeline: str,
+    model: str,
+    started: float,
+    hnsw_threshold: int = 200_000,
+    hnsw_m: int = 32,
+    ef_search: int = 128,
+    switch: bool = True,
+) -> IndexManifest:
+    """Build every file of a version in a scratch folder, seal it, verify it opens, and switch `current`."""
+    if len(passages) != len(vectors):
+        raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
+    previous = store.current_version()
+    counts = {d.meta.id: [0, 0] for d in documents}
+    for p in passages:
+        counts[p.document_id][0] += 1
+    for t in tables:
+        counts[t.document_id][1] += 1
+    with store.staging(version) as staged:
+        write_corpus_db(staged / "corpus.sqlite", documents, passages, tables, glossary)
+        np.save(staged / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
+        dense = DenseIndex.build(vectors, hnsw_threshold=hnsw_threshold, hnsw_m=hnsw_m, ef_search=ef_search)
+        dense.save(staged / "dense.faiss")
+        LexicalIndex.build([p.index_text() for p in passages]).save(staged / "bm25")
+        manifest = IndexManifest(
+            version=version, previous=previous, corpus_version=corpus_version(documents), pipeline=pipeline,
+            model=model, dimension=int(vectors.shape[1]) if vectors.ndim == 2 else 0, dense_kind=dense.kind,
+            passage_count=len(passages), table_count=len(tables), built_at=dt.datetime.now(dt.timezone.utc),
+            build_seconds=round(time.perf_counter() - started, 3),
+            documents=[
+                DocumentEntry(id=d.meta.id, path=d.meta.path, title=d.meta.title, content_hash=d.content_hash,
+                              pages=d.pages, passages=counts[d.meta.id][0], tables=counts[d.meta.id][1],
+                              warnings=d.warnings)
+                for d in documents
+            ],
+        )
+        store.commit(staged, manifest)
+    final: Path = store.version_dir(version)
+    LoadedIndex(final)  # it must open before anything points at it
+    if switch:
+        store.switch(version)
+    return manifest

@@ -1,0 +1,59 @@
+"""Lexical search with bm25s over the passages' index text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+# A short English stop list: words that carry no meaning for retrieval here.
+STOPWORDS = frozenset(
+    """a an and are as at be been but by can could did do does for from had has have how i if in into is it
+    its me my of on or our should so than that the their them then there these they this those to was we
+    were what when where which who whom why will with would you your""".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens without stop words; "section 47" stays "section", "47"."""
+    return [t for t in _TOKEN.findall(text.lower().replace("’", "'")) if t not in STOPWORDS]
+
+
+class LexicalIndex:
+    """BM25 (Lucene variant) over pre-tokenised texts."""
+
+    def __init__(self, retriever: bm25s.BM25, size: int) -> None:
+        self._bm25 = retriever
+        self._size = size
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> "LexicalIndex":
+        corpus_tokens = [tokenize(t) or ["_empty_"] for t in texts]
+        retriever = bm25s.BM25()
+        retriever.index(corpus_tokens, show_progress=False)
+        return cls(retriever, len(texts))
+
+    @classmethod
+    def load(cls, path: Path) -> "LexicalIndex":
+        retriever = bm25s.BM25.load(str(path))
+        size = int(retriever.scores["num_docs"])
+        return cls(retriever, size)
+
+    def save(self, path: Path) -> None:
+        self._bm25.save(str(path))
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """Top `k` (row, bm25 score) with a positive score."""
+        tokens = [t for t in tokenize(query) if t in self._bm25.vocab_dict]
+        if not tokens or self._size == 0:
+            return []
+        ids, scores = self._bm25.retrieve([tokens], k=min(k, self._size), show_progress=False, n_threads=1)
+        return [(int(i), float(s)) for i, s in zip(np.asarray(ids[0]), np.asarray(scores[0])) if s > 0]

@@ -1,0 +1,35 @@
+"""One index version opened for serving: passages, FAISS, BM25 and the glossary, read once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.types import Passage
+from index.corpusdb import read_glossary, read_passages
+from index.dense import DenseIndex
+from index.lexical import LexicalIndex
+from index.store import MANIFEST, IndexManifest, StoreError
+
+
+class LoadedIndex:
+    """Everything a retriever needs from one version directory; immutable once opened."""
+
+    def __init__(self, directory: Path, ef_search: int = 128) -> None:
+        self.directory = Path(directory)
+        try:
+            self.manifest = IndexManifest.model_validate_json((self.directory / MANIFEST).read_text())
+            self.passages: list[Passage] = read_passages(self.directory / "corpus.sqlite")
+            self.dense = DenseIndex.load(self.directory / "dense.faiss", ef_search=ef_search)
+            self.lexical = LexicalIndex.load(self.directory / "bm25")
+            self.glossary: dict[str, str] = read_glossary(self.directory / "corpus.sqlite")
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise StoreError(f"index version {self.directory.name} cannot be opened ({exc}): rebuild with `lscb ingest`") from exc
+        if not (len(self.passages) == self.dense.size == self.lexical.size == self.manifest.passage_count):
+            raise StoreError(
+                f"index version {self.directory.name} is inconsistent: {len(self.passages)} passages, "
+                f"{self.dense.size} vectors, {self.lexical.size} BM25 rows; rebuild with `lscb ingest`"
+            )
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
