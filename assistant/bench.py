@@ -1,0 +1,106 @@
+"""Benchmarks behind `lscb bench …`. Figures, never pass/fail: speed is proven here, not in tests."""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from assistant.config import Settings
+from assistant.runtime import build_embedder, open_retriever
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by linear interpolation; 0.0 for no values."""
+    if not values:
+        return 0.0
+    return float(np.percentile(np.asarray(values, dtype=np.float64), q))
+
+
+def _show(title: str, figures: dict, console: Console) -> None:
+    table = RichTable("measure", "value", title=title)
+    for key, value in figures.items():
+        table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
+    console.print(table)
+
+
+def run_ingest_bench(settings: Settings, console: Console) -> dict:
+    """Ingest the corpus into a scratch data folder, then time the raw encode of the same passages."""
+    from corpus.ingest import ingest
+    from index.loaded import LoadedIndex
+    from index.store import IndexStore
+
+    embedder = build_embedder(settings)
+    embedder.warm_up()
+    embedder.embed_batch(["warm up the kernels"] * settings.embed_batch_size)
+    with tempfile.TemporaryDirectory(prefix="lscb-bench-") as scratch:
+        bench_settings = settings.model_copy(update={"data_dir": Path(scratch)})
+        t0 = time.perf_counter()
+        report = ingest(bench_settings, embedder)
+        ingest_s = time.perf_counter() - t0
+        if report.manifest is None:
+            raise RuntimeError("nothing was indexed: see `lscb ingest`")
+        index = LoadedIndex(IndexStore(bench_settings.index_root).current_dir())
+        texts = [p.index_text() for p in index.passages]
+        t0 = time.perf_counter()
+        for _ in embedder.embed_documents(texts, settings.embed_batch_size):
+            pass
+        encode_s = time.perf_counter() - t0
+    documents = len([f for f in report.files if f.status == "indexed"])
+    figures = {
+        "documents": documents,
+        "pages": sum(f.pages for f in report.files),
+        "passages": len(texts),
+        "ingest_seconds": round(ingest_s, 2),
+        "raw_encode_seconds": round(encode_s, 2),
+        "ingest_to_encode_ratio": round(ingest_s / encode_s, 3) if encode_s else None,
+        "documents_per_s": round(documents / ingest_s, 3),
+        "passages_per_s": round(len(texts) / ingest_s, 2),
+        "parse_wait_seconds": round(report.parse_seconds, 2),
+        "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, torch threads {settings.torch_threads}",
+    }
+    _show("lscb bench ingest", figures, console)
+    return figures
+
+
+def bench_questions(n: int) -> list[str]:
+    """Questions for latency runs: the gold set's, cycled to `n`."""
+    from evaluation.goldset import load_gold
+
+    questions = [q.question for q in load_gold()]
+    if not questions:
+        raise RuntimeError("the gold set is empty: evaluation/gold/*.yaml")
+    return [questions[i % len(questions)] for i in range(n)]
+
+
+def run_search_bench(settings: Settings, n: int, console: Console) -> dict:
+    """Latency of hybrid search (query embedding, FAISS, BM25, fusion) over the serving index."""
+    retriever = open_retriever(settings)
+    questions = bench_questions(n)
+    for q in questions[:10]:
+        retriever.search(q, k=10)
+    timings, embed_timings = [], []
+    for q in questions:
+        t0 = time.perf_counter()
+        retriever.embedder.embed_query(q)
+        embed_timings.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        retriever.search(q, k=10)
+        timings.append((time.perf_counter() - t0) * 1000)
+    figures = {
+        "queries": n,
+        "passages": len(retriever.index.passages),
+        "search_p50_ms": round(statistics.median(timings), 2),
+        "search_p95_ms": round(percentile(timings, 95), 2),
+        "search_max_ms": round(max(timings), 2),
+        "query_embed_p50_ms": round(statistics.median(embed_timings), 2),
+        "query_embed_p95_ms": round(percentile(embed_timings, 95), 2),
+    }
+    _show("lscb bench search", figures, console)
+    return figures

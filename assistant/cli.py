@@ -1,0 +1,251 @@
+"""The `lscb` command line. Domain errors become a clean message and exit code here, nowhere else."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from assistant.config import Settings
+from assistant.runtime import build_embedder, open_retriever
+from corpus.manifest import ManifestError
+from index.store import StoreError
+
+console = Console(stderr=True)
+out = Console()
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+@click.group()
+@click.option("--corpus-dir", type=click.Path(path_type=Path), help="Corpus folder (default LSCB_CORPUS_DIR).")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data folder (default LSCB_DATA_DIR).")
+@click.pass_context
+def main(ctx: click.Context, corpus_dir: Path | None, data_dir: Path | None) -> None:
+    """LSCB knowledge assistant: ingest the board's documents and search them."""
+    overrides = {k: v for k, v in {"corpus_dir": corpus_dir, "data_dir": data_dir}.items() if v is not None}
+    ctx.obj = {"settings": Settings(**overrides)}
+
+
+def fail(message: str, code: int = 1) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Build a new index version from the corpus folder plus any PATHS named."""
+    from assistant.render import ingest_summary, ingest_to_dict
+    from corpus.ingest import ingest as run_ingest
+
+    settings = _settings(ctx)
+    embedder = build_embedder(settings)
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn(), console=console, transient=True, disable=as_json) as bar:
+            task = bar.add_task("starting", total=None)
+
+            def progress(message: str, done: int, total: int) -> None:
+                bar.update(task, description=message, completed=done, total=total)
+
+            report = run_ingest(settings, embedder, list(paths), progress=progress)
+    except (StoreError, ManifestError) as exc:
+        fail(str(exc))
+    if as_json:
+        out.print_json(json.dumps(ingest_to_dict(report)))
+    else:
+        ingest_summary(report, out)
+    if not report.usable:
+        fail("nothing usable was indexed: see the skipped files above", code=2)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-k", "--top", default=5, show_default=True, help="How many passages to show.")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "lexical"]), default="hybrid", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@click.option("--interactive", is_flag=True, help="Keep asking for queries at a prompt.")
+@click.pass_context
+def search(ctx: click.Context, query: str | None, top: int, mode: str, as_json: bool, interactive: bool) -> None:
+    """Ranked passages for QUERY, with title, section, page and score."""
+    from assistant.render import print_hits
+
+    if not query and not interactive:
+        fail("give a query, e.g. lscb search \"private fostering\", or --interactive", code=2)
+    try:
+        retriever = open_retriever(_settings(ctx))
+    except StoreError as exc:
+        fail(str(exc))
+    queries = [query] if query else []
+    if interactive:
+        console.print(f"Index {retriever.index.version}: {len(retriever.index.passages)} passages. "
+                      "Type a question (empty line or Ctrl-D to quit).")
+    while True:
+        if queries:
+            text = queries.pop(0)
+        elif interactive:
+            try:
+                text = input("search> ").strip()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not text:
+                break
+        else:
+            break
+        hits = retriever.search(text, k=top, mode=mode)
+        if as_json:
+            out.print_json(json.dumps([h.model_dump(mode="json") for h in hits]))
+        else:
+            print_hits(hits, out)
+
+
+@main.group()
+def index() -> None:
+    """Inspect or roll back index versions."""
+
+
+@index.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def index_status(ctx: click.Context, as_json: bool) -> None:
+    """The serving version and the versions kept for rollback."""
+    from index.store import IndexStore
+
+    store = IndexStore(_settings(ctx).index_root)
+    try:
+        manifest = store.read_manifest()
+    except StoreError as exc:
+        fail(str(exc))
+    if as_json:
+        data = manifest.model_dump(mode="json", exclude={"checksums"})
+        data["versions"] = store.versions()
+        out.print_json(json.dumps(data))
+        return
+    out.print(f"Serving version [bold]{manifest.version}[/bold] (corpus {manifest.corpus_version}), built "
+              f"{manifest.built_at:%Y-%m-%d %H:%M} UTC in {manifest.build_seconds:.1f} s")
+    out.print(f"{len(manifest.documents)} documents, {manifest.passage_count} passages, {manifest.table_count} tables; "
+              f"model {manifest.model} ({manifest.dimension}-d, FAISS {manifest.dense_kind})")
+    out.print("Versions on disk: " + ", ".join(
+        f"[bold]{v}[/bold]" if v == manifest.version else v for v in store.versions()))
+
+
+@index.command("rollback")
+@click.pass_context
+def index_rollback(ctx: click.Context) -> None:
+    """Serve the version before the current one."""
+    from index.store import IndexStore
+
+    store = IndexStore(_settings(ctx).index_root)
+    try:
+        with store.lock():
+            target = store.rollback()
+    except StoreError as exc:
+        fail(str(exc))
+    out.print(f"Now serving {target}.")
+
+
+@main.group()
+def corpus() -> None:
+    """The corpus folder and its manifest."""
+
+
+@corpus.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def corpus_list(ctx: click.Context, as_json: bool) -> None:
+    """Documents in the corpus folder, with their manifest entry (or what was inferred)."""
+    from corpus.manifest import discover, infer_meta, load_manifest
+
+    settings = _settings(ctx)
+    try:
+        manifest = load_manifest(settings.manifest_path)
+    except ManifestError as exc:
+        fail(str(exc))
+    rows = []
+    for path in discover(settings.corpus_dir):
+        relative = str(path.relative_to(settings.corpus_dir.resolve()))
+        meta = manifest.get(relative) or infer_meta(path, settings.corpus_dir.resolve())
+        rows.append(meta)
+    if as_json:
+        out.print_json(json.dumps([m.model_dump(mode="json") for m in rows]))
+        return
+    table = RichTable("id", "title", "kind", "area", "published", "file", "in manifest")
+    for m in rows:
+        table.add_row(m.id, m.title, m.kind.value, m.area or "", str(m.published or ""), m.path,
+                      "yes" if m.in_manifest else "[yellow]no (inferred)[/yellow]")
+    out.print(table)
+
+
+@main.command("eval")
+@click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Gold set folder (default evaluation/gold).")
+@click.option("--baselines/--no-baselines", default=True, show_default=True, help="Also run BM25, dense and naive.")
+@click.option("--gate", is_flag=True, help="Exit non-zero when a metric is below evaluation/thresholds.toml.")
+@click.option("--reports", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
+              show_default=True)
+@click.pass_context
+def eval_command(ctx: click.Context, gold_dir: Path | None, baselines: bool, gate: bool, report_dir: Path) -> None:
+    """Score retrieval on the gold set, side by side with baselines; write reports/eval-<date>.md and .html."""
+    from assistant.render import print_eval
+    from assistant.runtime import open_index
+    from evaluation.goldset import GOLD_DIR
+    from evaluation.run import evaluate
+
+    settings = _settings(ctx)
+    try:
+        index = open_index(settings)
+    except StoreError as exc:
+        fail(str(exc))
+    embedder = build_embedder(settings)
+    embedder.warm_up()
+    result = evaluate(settings, index, embedder, gold_dir or GOLD_DIR, baselines=baselines, report_dir=report_dir)
+    print_eval(result, out)
+    if gate and result.failures:
+        fail("quality gate failed:\n  " + "\n  ".join(result.failures), code=3)
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks (speed is proven here, never in timed tests)."""
+
+
+@bench.command("ingest")
+@click.option("--output", type=click.Path(path_type=Path), help="Also write the figures as JSON here.")
+@click.pass_context
+def bench_ingest(ctx: click.Context, output: Path | None) -> None:
+    """Full ingest of the corpus into a scratch data folder vs raw model encode time of the same passages."""
+    from assistant.bench import run_ingest_bench
+
+    figures = run_ingest_bench(_settings(ctx), console=out)
+    if output:
+        output.write_text(json.dumps(figures, indent=2))
+
+
+@bench.command("search")
+@click.option("--queries", default=200, show_default=True)
+@click.option("--output", type=click.Path(path_type=Path))
+@click.pass_context
+def bench_search(ctx: click.Context, queries: int, output: Path | None) -> None:
+    """Search latency p50/p95 (query embedding included) over the serving index."""
+    from assistant.bench import run_search_bench
+
+    try:
+        figures = run_search_bench(_settings(ctx), n=queries, console=out)
+    except StoreError as exc:
+        fail(str(exc))
+    if output:
+        output.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

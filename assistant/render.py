@@ -1,0 +1,75 @@
+"""Terminal rendering of ingest reports and search hits (rich)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from assistant.types import SearchHit
+from corpus.ingest import IngestReport
+
+
+def ingest_to_dict(report: IngestReport) -> dict:
+    return {
+        "version": report.manifest.version if report.manifest else None,
+        "corpus_version": report.manifest.corpus_version if report.manifest else None,
+        "passages": report.manifest.passage_count if report.manifest else 0,
+        "tables": report.manifest.table_count if report.manifest else 0,
+        "embedded_passages": report.embedded_passages,
+        "seconds": {"parse_wait": round(report.parse_seconds, 2), "embed": round(report.embed_seconds, 2),
+                    "total": round(report.total_seconds, 2)},
+        "files": [dataclasses.asdict(f) for f in report.files],
+    }
+
+
+def ingest_summary(report: IngestReport, console: Console) -> None:
+    table = RichTable("document", "status", "pages", "passages", "tables", "reason / what to do", title="Ingest summary")
+    for f in report.files:
+        note = f"{f.reason}: {f.advice}" if f.reason else "; ".join(f.warnings)
+        style = {"skipped": "red", "reused": "dim"}.get(f.status, "")
+        table.add_row(f.document_id or f.path, f"[{style}]{f.status}[/{style}]" if style else f.status,
+                      str(f.pages), str(f.passages), str(f.tables), note)
+    console.print(table)
+    indexed = [f for f in report.files if f.status in ("indexed", "reused")]
+    console.print(
+        f"{len(indexed)} documents ({sum(f.pages for f in indexed)} pages, {sum(f.passages for f in indexed)} passages, "
+        f"{sum(f.tables for f in indexed)} tables); {len(report.skipped)} skipped; "
+        f"{report.embedded_passages} passages embedded in {report.embed_seconds:.1f} s; total {report.total_seconds:.1f} s"
+    )
+    if report.manifest:
+        console.print(f"Now serving index version [bold]{report.manifest.version}[/bold] "
+                      f"(corpus {report.manifest.corpus_version}).")
+
+
+def print_hits(hits: Sequence[SearchHit], console: Console) -> None:
+    if not hits:
+        console.print("No passages matched.")
+        return
+    for hit in hits:
+        p = hit.passage
+        where = " · ".join(x for x in (
+            p.title, p.section_path or None, f"page {p.page}" if p.page else None,
+            f"para {p.paragraph}" if p.paragraph else None) if x)
+        console.print(f"[bold]{hit.rank}.[/bold] [cyan]{where}[/cyan]  [dim]score {hit.score:.4f} "
+                      f"(dense #{hit.dense_rank or '-'}, bm25 #{hit.lexical_rank or '-'}) · {p.kind.value}[/dim]")
+        text = p.text if len(p.text) <= 400 else p.text[:400].rsplit(" ", 1)[0] + " …"
+        console.print(f"   {text}\n", highlight=False)
+
+
+def print_eval(result, console: Console) -> None:
+    """Summary table of an evaluation run: systems side by side, then the gate."""
+    metrics = ("recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10", "p95_ms")
+    table = RichTable("system", *metrics, title="Retrieval on the gold set (all questions)")
+    for system, summary in result.summaries.items():
+        overall = summary["all"]
+        table.add_row(system, *(f"{overall[m]:.3f}" if m != "p95_ms" else f"{overall[m]:.1f}" for m in metrics))
+    console.print(table)
+    for note in result.notes:
+        console.print(f"[dim]{note}[/dim]")
+    if result.paths:
+        console.print(f"Reports: {result.paths[0]} and {result.paths[1]}")
+    console.print("[green]gate passed[/green]" if not result.failures else
+                  "[red]below threshold:[/red] " + "; ".join(result.failures))
