@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     retrieve_depth: int = Field(50, ge=1, description="Candidates taken from each retriever before fusion")
     dense_weight: float = Field(1.0, ge=0)
     lexical_weight: float = Field(1.0, ge=0)
+    heading_weight: float = Field(0.5, ge=0, description="Bonus when the section path names every query word")
 
     @property
     def index_root(self) -> Path:

@@ -25,4 +25,5 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Hybr
     embedder = embedder or build_embedder(settings)
     embedder.warm_up()
     return HybridRetriever(index, embedder, depth=settings.retrieve_depth, rrf_k=settings.rrf_k,
-                           dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight)
+                           dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
+                           heading_weight=settings.heading_weight)

@@ -89,6 +89,7 @@ class Block(BaseModel):
     paragraph: str | None = None
     heading_level: int | None = None
     table_index: int | None = None
+    navigation: bool = False  # a contents page or cover fragment: kept in the text, never indexed
 
 
 class PassageKind(StrEnum):

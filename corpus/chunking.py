@@ -261,7 +261,7 @@ def chunk_document(meta: DocumentMeta, text: str, blocks: list[Block], counter: 
     if target_words < 1 or min_words < 1:
         raise ValueError(f"target_words and min_words must be positive, got {target_words} and {min_words}")
     chunker = _Chunker(meta, text, counter, max_tokens, target_words, min_words)
-    for run in _section_runs(blocks):
+    for run in _section_runs([b for b in blocks if not b.navigation]):
         section, path_tokens = chunker.fit_section(run[0].section)
         budget = max_tokens - 2 - path_tokens
         for is_table, members in groupby(run, key=lambda b: b.kind is BlockKind.TABLE):

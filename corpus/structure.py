@@ -38,6 +38,9 @@ class _Raw:
     # (how, level hint, keyword rank); how: hash, toc, tocflat, keyword, numbered or plain
     heading: tuple[str, int | None, int | None] | None = None
     width: int = -1  # tables: most tabs in a row, once computed
+    navigation: bool = False  # part of the contents page
+
+FRONT_MATTER_WORDS = 25
 
 
 def clean_heading(line: str) -> str:
@@ -211,6 +214,7 @@ def parse_blocks(text: str, paged: bool = True) -> list[Block]:
     if contents is not None:
         for i in range(contents.first, contents.last + 1):
             raws[i].heading, lines[i] = None, None
+            raws[i].navigation = True
     listed = contents.match([heading_key(line) if line else None for line in lines]) if contents else {}
     strict = contents is not None or sum(r.heading is not None for r in raws) >= _MIN_MARKED_HEADINGS
     for i, (raw, line) in enumerate(zip(raws, lines)):
@@ -261,12 +265,24 @@ def parse_blocks(text: str, paged: bool = True) -> list[Block]:
                 kind = BlockKind.LIST
         after_heading = False
         block = Block(kind=kind, text=body, start=start, end=end, page=page,
-                      section=[s for _, s, _, _ in stack], paragraph=paragraph)
-        if kind is BlockKind.TABLE:
+                      section=[s for _, s, _, _ in stack], paragraph=paragraph,
+                      navigation=raw.navigation)
+        if kind is BlockKind.TABLE and not raw.navigation:
             block.table_index = table_index
             table_index += 1
         blocks.append(block)
+    _mark_front_matter(blocks)
     return blocks
+
+
+def _mark_front_matter(blocks: list[Block]) -> None:
+    """A few words before the first heading (a cover's title lines) are navigation, not content."""
+    first = next((i for i, b in enumerate(blocks) if b.kind is BlockKind.HEADING), None)
+    if first is None:
+        return
+    if sum(len(b.text.split()) for b in blocks[:first]) < FRONT_MATTER_WORDS:
+        for block in blocks[:first]:
+            block.navigation = True
 
 
 def _cells(line: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import resource
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -74,7 +75,10 @@ def parse_document(path: Path, meta: DocumentMeta, params: ChunkParams, counter)
     return ParsedDocument(meta, file_hash(path), text, len(loaded.pages), paged, passages, tables, list(loaded.warnings))
 
 
-def _child(conn: Connection, memory_mb: int) -> None:
+ParseFn = Callable[[Path, DocumentMeta, ChunkParams, object], "ParsedDocument | ParseFailure"]
+
+
+def _child(conn: Connection, memory_mb: int, parse: ParseFn) -> None:
     limit = memory_mb * 1024 * 1024
     try:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -93,7 +97,7 @@ def _child(conn: Connection, memory_mb: int) -> None:
             return
         path, meta, params = job
         try:
-            result: ParsedDocument | ParseFailure = parse_document(Path(path), meta, params, counter)
+            result: ParsedDocument | ParseFailure = parse(Path(path), meta, params, counter)
         except MemoryError:
             result = ParseFailure(f"parsing needed more than {memory_mb} MB of memory",
                                   "the file may be a decompression bomb; check it or raise LSCB_PARSE_MEMORY_MB")
@@ -108,18 +112,20 @@ def _child(conn: Connection, memory_mb: int) -> None:
 class ParseWorker:
     """A killable child process that parses one file at a time."""
 
-    def __init__(self, timeout_s: float = 120.0, memory_mb: int = 4096) -> None:
+    def __init__(self, timeout_s: float = 120.0, memory_mb: int = 4096, parse: ParseFn | None = None) -> None:
+        """`parse` (a module-level function, run in the child) defaults to `parse_document`."""
         if timeout_s <= 0:
             raise ValueError(f"timeout_s must be positive, got {timeout_s}")
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
+        self.parse = parse or parse_document
         self._ctx = mp.get_context("spawn")
         self._proc: mp.process.BaseProcess | None = None
         self._conn: Connection | None = None
 
     def _start(self) -> None:
         parent, child = self._ctx.Pipe()
-        self._proc = self._ctx.Process(target=_child, args=(child, self.memory_mb), daemon=True)
+        self._proc = self._ctx.Process(target=_child, args=(child, self.memory_mb, self.parse), daemon=True)
         self._proc.start()
         child.close()
         self._conn = parent

@@ -47,7 +47,8 @@ def evaluate(settings: Settings, index: LoadedIndex, embedder: Embedder, gold_di
     questions = load_gold(gold_dir)
     systems = build_systems(index, embedder, settings.data_dir / "eval-cache", baselines=baselines,
                             depth=settings.retrieve_depth, rrf_k=settings.rrf_k,
-                            dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight)
+                            dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
+                           heading_weight=settings.heading_weight)
     notes = [f"index version {index.version} (corpus {index.manifest.corpus_version}), {len(index.passages)} passages",
              f"gold set: {len(questions)} questions from {gold_dir}"]
     peer_note = peer_status()

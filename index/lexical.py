@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
+import Stemmer
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 # A short English stop list: words that carry no meaning for retrieval here.
@@ -18,9 +20,15 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens without stop words; "section 47" stays "section", "47"."""
-    return [t for t in _TOKEN.findall(text.lower().replace("’", "'")) if t not in STOPWORDS]
+    """Lower-case, stemmed word tokens without stop words ("referrals" -> "referr", "47" stays "47")."""
+    words = [t for t in _TOKEN.findall(text.lower().replace("’", "'")) if t not in STOPWORDS]
+    return _stemmer().stemWords(words)
 
 
 class LexicalIndex:

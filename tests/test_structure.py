@@ -61,7 +61,10 @@ def test_offsets_slice_back_and_pages(report):
     text, blocks = report
     assert all(text[b.start:b.end] == b.text and b.text == b.text.strip("\n ") for b in blocks)
     assert all(b.page == 1 for b in blocks)  # the text file has no form feeds
-    assert [b.table_index for b in blocks if b.kind is BlockKind.TABLE] == list(range(22))
+    tables = [b for b in blocks if b.kind is BlockKind.TABLE]
+    assert [b.table_index for b in tables if not b.navigation] == list(range(20))
+    assert [b.navigation for b in tables[:2]] == [True, True]  # the contents page is navigation, not content
+    assert all(b.table_index is None for b in tables if b.navigation)
 
 
 def test_annual_report_headings_and_sections(report):

@@ -17,7 +17,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from assistant.types import LoadedDocument, Page, TableData
 from corpus.loaders.pdf_blocks import render_page
 from corpus.loaders.pdf_layout import Item, PageItems, TableItem, mark_flow, measure, remove_furniture
-from corpus.loaders.pdf_lines import Line, PageLines, extract_page_lines
+from corpus.loaders.pdf_lines import FontCache, Line, PageLines, extract_page_lines
 from corpus.loaders.pdf_tables import FoundTable, find_page_tables
 from corpus.sniff import LoadError
 
@@ -77,9 +77,10 @@ def _open(path: Path, warnings: list[str]) -> PdfReader:
 def _read_pages(reader: PdfReader, warnings: list[str]) -> list[PageLines]:
     pages: list[PageLines] = []
     failed: list[str] = []
+    fonts: FontCache = {}
     for i, page in enumerate(reader.pages):
         try:
-            pages.append(extract_page_lines(page, i))
+            pages.append(extract_page_lines(page, i, fonts))
         except MemoryError:
             raise
         except Exception as exc:  # noqa: BLE001 - one bad page (or RecursionError) should not lose the document

@@ -4,6 +4,14 @@ pypdf hands the visitor one chunk of text per line (or per font change) with its
 transformation matrices; from those we get each chunk's position, font size and font name, and group chunks
 into `Line`s. This is about four times faster than reading every character with pdfplumber, which is kept
 for the pages that look like tables (see `pdf_tables.py`).
+
+Word boundaries between chunks come from geometry. pypdf does not say where a chunk ends (nor, after a font
+change inside a positioned run, where it starts), so `_Pen` follows the text state through pypdf's operator
+callbacks and measures every string shown with the font's glyph widths, character and word spacing and
+horizontal scaling. Two chunks on a line are joined with a space when the gap between the end of one and the
+start of the next is wider than `SPACE_GAP` of the font size (Word often draws the space between two runs
+as a run of its own, in another font; the gap holds that space), and without one when the gap is smaller
+(a kerned "W" + "e", a bold letter inside a word). Spaces a chunk already carries are kept.
 """
 
 from __future__ import annotations
@@ -21,6 +29,9 @@ _GLYPH_FONT = re.compile(r"symbol|wingding|dingbat|courier", re.IGNORECASE)
 _RECT_OP = re.compile(rb"(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+re\b")
 _SEGMENT_OP = re.compile(rb"(-?[\d.]+)\s+(-?[\d.]+)\s+m\s+(-?[\d.]+)\s+(-?[\d.]+)\s+l\b")
 _CHAR_WIDTH = 0.55  # a generous average glyph width, in ems, for guessing where a chunk ends
+SPACE_GAP = 0.15  # a gap between two chunks wider than this many ems is a word space
+_SHOW_OPS = (b"Tj", b"TJ", b"'", b'"')
+_MOVE_OPS = (b"BT", b"Td", b"TD", b"Tm", b"T*", b"'", b'"')
 
 
 @dataclass(slots=True)
@@ -75,6 +86,174 @@ class _Chunk:
     y: float
     size: float
     font: str
+    end: float | None = None  # x where the chunk's last glyph ends, when the font's widths are known
+
+
+@dataclass(slots=True)
+class _FontWidths:
+    """Glyph advances of one font in text space units per unit font size, by character code."""
+
+    two_byte: bool
+    widths: dict[int, float]
+    default: float
+    scale: float = 0.001  # glyph space to text space (Type3 fonts set their own FontMatrix)
+
+    def advance(self, raw: bytes, size: float, char_space: float, word_space: float) -> float:
+        """How far showing `raw` moves the pen, in unscaled text space units (before horizontal scaling)."""
+        if self.two_byte:
+            codes: list[int] | bytes = [raw[i] << 8 | raw[i + 1] for i in range(0, len(raw) - 1, 2)]
+            spaces = 0  # word spacing applies to the single-byte code 32 only
+        else:
+            codes = raw
+            spaces = raw.count(32)
+        get, default = self.widths.get, self.default
+        glyphs = self.scale * sum(get(c, default) for c in codes)
+        return glyphs * size + char_space * len(codes) + word_space * spaces
+
+
+FontCache = dict[int, tuple[object, "_FontWidths | None"]]
+
+
+def _font_widths(font_dict: object, cache: FontCache) -> _FontWidths | None:
+    """The widths of a font resource, read once per document (pypdf's `Font` does the parsing)."""
+    hit = cache.get(id(font_dict))
+    if hit is not None and hit[0] is font_dict:
+        return hit[1]
+    result: _FontWidths | None = None
+    try:
+        from pypdf.generic._font import Font
+
+        font = Font.from_font_resource(font_dict)  # type: ignore[arg-type]
+        widths = {ord(k): float(v) for k, v in font.character_widths.items() if len(k) == 1}
+        two_byte = font_dict.get("/Subtype") == "/Type0"  # type: ignore[attr-defined]
+        scale = 0.001
+        matrix = font_dict.get("/FontMatrix") if font_dict.get("/Subtype") == "/Type3" else None  # type: ignore[attr-defined]
+        if matrix is not None and len(matrix) >= 1 and float(matrix[0]) > 0:
+            scale = float(matrix[0])
+        result = _FontWidths(two_byte, widths, float(font.character_widths.get("default", 500)), scale)
+    except Exception:  # noqa: BLE001 - without widths the chunk's end is guessed
+        result = None
+    cache[id(font_dict)] = (font_dict, result)
+    return result
+
+
+def _resolve(obj: object, key: str | None = None) -> object:
+    """`obj` (or its entry `key`) with indirect references followed; None when missing or unreadable."""
+    try:
+        if obj is not None and key is not None:
+            obj = obj.get_object().get(key)  # type: ignore[union-attr]
+        return obj.get_object() if obj is not None else None  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _lookup(resources: object, kind: str, name: object) -> object:
+    """The resource `name` of `kind` ("/Font", "/XObject") in a resource dictionary, or None."""
+    return _resolve(_resolve(resources, kind), name) if isinstance(name, str) else None
+
+
+def _raw_bytes(value: object) -> bytes | None:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        raw = getattr(value, "original_bytes", None)
+        return raw if isinstance(raw, bytes) else value.encode("latin-1", "replace")
+    return None
+
+
+@dataclass(slots=True)
+class _TextState:
+    font: _FontWidths | None = None
+    size: float = 0.0
+    char_space: float = 0.0  # Tc, in unscaled text space units
+    word_space: float = 0.0  # Tw
+    scale: float = 1.0  # Tz / 100
+    advance: float = 0.0  # text space advance since the last positioning operator
+    known: bool = True  # every string since that operator was measured
+
+
+class _Pen:
+    """Follows the text state through pypdf's operator callbacks to place the start and end of every chunk.
+
+    pypdf's text matrix stays at the start of the current positioned run while strings are shown, so the pen
+    is that matrix plus the widths of the strings shown since (the PDF's own advance rule: glyph width times
+    font size, plus Tc per glyph and Tw per single-byte space, times Tz; TJ numbers move back).
+    """
+
+    def __init__(self, page: PageObject, fonts: FontCache) -> None:
+        self.fonts = fonts
+        self.state = _TextState()
+        self.saved: list[_TextState] = []
+        self.resources: list[object] = [_resolve(page.get("/Resources"))]
+        self.frames: list[tuple[_TextState, list[_TextState], tuple | None, tuple | None]] = []
+        self.start: tuple[float, float] | None = None  # first glyph of the chunk being built
+        self.end: tuple[float, float] | None = None  # end of the last string shown
+
+    def take(self) -> tuple[tuple[float, float] | None, tuple[float, float] | None]:
+        """The start and end of the chunk pypdf is reporting now; the next chunk starts afresh."""
+        start, end = self.start, self.end
+        self.start = None
+        return start, end
+
+    def before(self, op: bytes, args: list, cm: list, tm: list) -> None:
+        if op == b"Do":  # a form XObject runs with its own resources and text state
+            self.frames.append((self.state, self.saved, self.start, self.end))
+            self.state, self.saved = _TextState(), []
+            self.resources.append(_resolve(_lookup(self.resources[-1], "/XObject", args[0] if args else None),
+                                           "/Resources"))
+
+    def after(self, op: bytes, args: list, cm: list, tm: list) -> None:
+        st = self.state
+        if op in _MOVE_OPS:
+            st.advance, st.known = 0.0, True
+        if op in _SHOW_OPS:
+            self._show(op, args, cm, tm)
+        elif op == b"Tf" and len(args) >= 2:
+            font_dict = _lookup(self.resources[-1], "/Font", args[0])
+            st.font = _font_widths(font_dict, self.fonts) if font_dict is not None else None
+            st.size = _number(args[1], st.size)
+        elif op == b"Tc" and args:
+            st.char_space = _number(args[0], 0.0)
+        elif op == b"Tw" and args:
+            st.word_space = _number(args[0], 0.0)
+        elif op == b"Tz" and args:
+            st.scale = _number(args[0], 100.0) / 100
+        elif op == b"q":
+            self.saved.append(_TextState(st.font, st.size, st.char_space, st.word_space, st.scale))
+        elif op == b"Q" and self.saved:
+            old = self.saved.pop()
+            old.advance, old.known = st.advance, st.known  # the text position is not part of the saved state
+            self.state = old
+        elif op == b"Do" and self.frames:
+            self.state, self.saved, self.start, self.end = self.frames.pop()
+            self.resources.pop()
+
+    def _show(self, op: bytes, args: list, cm: list, tm: list) -> None:
+        st = self.state
+        if op == b'"' and len(args) >= 3:
+            st.word_space, st.char_space = _number(args[0], 0.0), _number(args[1], 0.0)
+            items: list = [args[2]]
+        elif op == b"TJ":
+            items = list(args[0]) if args and isinstance(args[0], list) else []  # strings and moves
+        else:
+            items = args[:1]
+        begin = st.advance
+        font, size = st.font, st.size
+        for item in items:
+            raw = _raw_bytes(item)
+            if raw is not None:
+                if font is None:
+                    st.known = False
+                    continue
+                st.advance += font.advance(raw, size, st.char_space, st.word_space) * st.scale
+            else:
+                st.advance -= _number(item, 0.0) / 1000 * size * st.scale
+        if not st.known:
+            self.end = None
+            return
+        if self.start is None:
+            self.start = _user_point(begin, cm, tm)
+        self.end = _user_point(st.advance, cm, tm)
 
 
 def _clean(text: str) -> str:
@@ -85,41 +264,84 @@ def _clean(text: str) -> str:
     return text + "\u00ad" if soft_end and text else text
 
 
-def _visit_chunks(page: PageObject) -> tuple[list[_Chunk], list[str]]:
+def _number(value: object, default: float) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+
+
+def _user_point(advance: float, cm: list, tm: list) -> tuple[float, float]:
+    """The point `advance` text space units along the baseline from the text matrix's origin."""
+    a, b, _, _, e, f = (float(v) for v in tm)
+    ca, cb, cc, cd, ce, cf = (float(v) for v in cm)
+    x, y = advance * a + e, advance * b + f
+    return x * ca + y * cc + ce, x * cb + y * cd + cf
+
+
+def _visit_chunks(page: PageObject, fonts: FontCache | None = None) -> tuple[list[_Chunk], list[str]]:
     """Run pypdf's extractor over the page and collect upright chunks (and rotated text separately)."""
     chunks: list[_Chunk] = []
     rotated: list[str] = []
+    pen = _Pen(page, {} if fonts is None else fonts)
 
     def visit(text: str, cm: list[float], tm: list[float], font_dict: dict | None, font_size: float) -> None:
-        if not text or text.isspace():
+        start, end = pen.take()
+        if not text:
             return
         a, b, c, d, e, f = (float(v) for v in tm)
         ca, cb, cc, cd, ce, cf = (float(v) for v in cm)
         dir_x, dir_y = a * ca + b * cc, a * cb + b * cd
         size = abs(float(font_size or 1.0)) * math.hypot(c * ca + d * cc, c * cb + d * cd)
         if abs(dir_y) > abs(dir_x) or dir_x < 0:
-            rotated.append(text)
+            if not text.isspace():
+                rotated.append(text)
             return
         font = str(font_dict.get("/BaseFont", "")) if font_dict else ""
         x, y = e * ca + f * cc + ce, e * cb + f * cd + cf
-        for k, part in enumerate(text.split("\n")):
-            if part.strip():
-                chunks.append(_Chunk(part, x, y - k * 1.2 * size, size, font))
+        if start is not None and end is not None and abs(start[1] - y) < 0.5 * size:
+            x, y = start  # pypdf's position is the start of the positioned run, not of this chunk
+        else:
+            end = None
+        parts = text.split("\n")
+        for k, part in enumerate(parts):
+            if part and (part.strip() or k == 0):
+                last = k == len(parts) - 1 or not any(parts[k + 1:])
+                chunks.append(_Chunk(part, x, y - k * 1.2 * size, size, font, end[0] if end and last else None))
 
-    page.extract_text(visitor_text=visit)
+    page.extract_text(visitor_text=visit, visitor_operand_before=pen.before, visitor_operand_after=pen.after)
     return chunks, rotated
 
 
+def _space_between(prev: _Chunk, ch: _Chunk) -> bool:
+    """Whether a word space separates two chunks of a line, from the gap between them."""
+    if prev.text[-1:].isspace() or ch.text[:1].isspace():
+        return False  # the chunks carry their own space
+    if prev.end is None:  # widths unknown: a generous guess at the end, so only clear gaps count
+        return ch.x - (prev.x + _CHAR_WIDTH * prev.size * len(prev.text.strip())) > 0.1 * prev.size
+    gap, em = ch.x - prev.end, max(min(prev.size, ch.size), 1.0)
+    return gap > SPACE_GAP * em or gap < -2 * em  # wider than a kerned pair, or jumping back along the line
+
+
 def _make_line(chunks: list[_Chunk]) -> Line:
+    # A chunk of spaces (Word draws the space between two runs on its own) is the space before the next chunk.
+    runs: list[_Chunk] = []
+    for ch in chunks:
+        if ch.text.isspace():
+            if runs and not runs[-1].text[-1:].isspace():
+                runs[-1] = _Chunk(runs[-1].text + " ", runs[-1].x, runs[-1].y, runs[-1].size, runs[-1].font, ch.end)
+            continue
+        runs.append(ch)
+    chunks = runs or chunks[:1]
     parts: list[str] = []
     gappy = False
     for i, ch in enumerate(chunks):
         if i:
             prev = chunks[i - 1]
-            gap = ch.x - (prev.x + _CHAR_WIDTH * prev.size * len(prev.text.strip()))
-            if gap > 1.5 * max(prev.size, 1.0):
+            guess = ch.x - (prev.x + _CHAR_WIDTH * prev.size * len(prev.text.strip()))
+            if guess > 1.5 * max(prev.size, 1.0):
                 gappy = True
-            if gap > 0.1 * prev.size and not prev.text[-1:].isspace() and not ch.text[:1].isspace():
+            if _space_between(prev, ch):
                 parts.append(" ")
         parts.append(ch.text)
     weights: dict[float, int] = {}
@@ -167,11 +389,13 @@ def count_rules(page: PageObject) -> int:
     return min(across, down)
 
 
-def extract_page_lines(page: PageObject, index: int) -> PageLines:
-    """Read one page into lines, keeping the content stream's order (the reading order in practice)."""
+def extract_page_lines(page: PageObject, index: int, fonts: FontCache | None = None) -> PageLines:
+    """Read one page into lines, keeping the content stream's order (the reading order in practice).
+
+    `fonts` caches the glyph widths of the document's fonts from page to page."""
     box = page.mediabox
     result = PageLines(index=index, top=float(box.top), bottom=float(box.bottom))
-    chunks, rotated = _visit_chunks(page)
+    chunks, rotated = _visit_chunks(page, fonts)
     result.rotated_text = [t for t in (_clean(r) for r in rotated) if t]
     current: list[_Chunk] = []
     for ch in chunks:
@@ -180,7 +404,11 @@ def extract_page_lines(page: PageObject, index: int) -> PageLines:
             if abs(ch.y - ref.y) <= 0.5 * max(ch.size, ref.size, 1.0):
                 current.append(ch)
                 continue
+            if ch.text.isspace():
+                continue  # a space off the line (a line's trailing space reported late) neither ends nor starts one
             result.lines.append(_make_line(current))
+        elif ch.text.isspace():
+            continue
         current = [ch]
     if current:
         result.lines.append(_make_line(current))
