@@ -35,7 +35,8 @@ class Settings(BaseSettings):
     # Embedding and index
     embedder: str = Field("minilm", description="'minilm' (the real model) or 'hashing' (deterministic, for tests)")
     embed_batch_size: int = Field(16, ge=1)
-    torch_threads: int = Field(2, ge=1)
+    torch_threads: int = Field(2, ge=1, description="Threads for embedding passage batches")
+    query_threads: int = Field(1, ge=1, description="Threads for embedding one query (1 avoids OpenMP stalls)")
     hnsw_threshold: int = Field(200_000, ge=1, description="Above this many passages FAISS uses HNSW, not exact")
     hnsw_m: int = Field(32, ge=4)
     hnsw_ef_search: int = Field(128, ge=8)

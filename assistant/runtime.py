@@ -10,7 +10,7 @@ from index.store import IndexStore
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    return make_embedder(settings.embedder, threads=settings.torch_threads)
+    return make_embedder(settings.embedder, threads=settings.torch_threads, query_threads=settings.query_threads)
 
 
 def open_index(settings: Settings) -> LoadedIndex:
