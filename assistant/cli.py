@@ -191,23 +191,39 @@ def corpus_list(ctx: click.Context, as_json: bool) -> None:
               help="Gold set folder (default evaluation/gold).")
 @click.option("--baselines/--no-baselines", default=True, show_default=True, help="Also run BM25, dense and naive.")
 @click.option("--gate", is_flag=True, help="Exit non-zero when a metric is below evaluation/thresholds.toml.")
+@click.option("--index", "candidate", help="Compare this index version (id or folder) with the serving one.")
 @click.option("--reports", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
               show_default=True)
 @click.pass_context
-def eval_command(ctx: click.Context, gold_dir: Path | None, baselines: bool, gate: bool, report_dir: Path) -> None:
-    """Score retrieval on the gold set, side by side with baselines; write reports/eval-<date>.md and .html."""
-    from assistant.render import print_eval
+def eval_command(ctx: click.Context, gold_dir: Path | None, baselines: bool, gate: bool, candidate: str | None,
+                 report_dir: Path) -> None:
+    """Score retrieval on the gold set, side by side with baselines; write reports/eval-<date>.md and .html.
+
+    With --index NEW, compare a freshly built version with the serving one, question by question.
+    """
+    from assistant.render import print_comparison, print_eval
     from assistant.runtime import open_index
     from evaluation.goldset import GOLD_DIR
-    from evaluation.run import evaluate
+    from evaluation.run import compare, evaluate
+    from index.loaded import LoadedIndex
+    from index.store import IndexStore
 
     settings = _settings(ctx)
     try:
         index = open_index(settings)
+        other = None
+        if candidate:
+            folder = Path(candidate) if Path(candidate).is_dir() else IndexStore(settings.index_root).version_dir(candidate)
+            if not folder.is_dir():
+                fail(f"no index version {candidate!r}: see `lscb index status` for the versions on disk", code=2)
+            other = LoadedIndex(folder)
     except StoreError as exc:
         fail(str(exc))
     embedder = build_embedder(settings)
     embedder.warm_up()
+    if other is not None:
+        print_comparison(compare(settings, index, other, embedder, gold_dir or GOLD_DIR), out)
+        return
     result = evaluate(settings, index, embedder, gold_dir or GOLD_DIR, baselines=baselines, report_dir=report_dir)
     print_eval(result, out)
     if gate and result.failures:

@@ -73,3 +73,21 @@ def print_eval(result, console: Console) -> None:
         console.print(f"Reports: {result.paths[0]} and {result.paths[1]}")
     console.print("[green]gate passed[/green]" if not result.failures else
                   "[red]below threshold:[/red] " + "; ".join(result.failures))
+
+
+def print_comparison(comparison, console: Console) -> None:
+    """Serving index vs a candidate: headline metrics, then the questions that moved."""
+    table = RichTable("metric", f"serving {comparison.serving}", f"candidate {comparison.candidate}",
+                      title="Hybrid retrieval, serving vs candidate")
+    for metric in ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"):
+        a, b = comparison.serving_summary[metric], comparison.candidate_summary[metric]
+        colour = "green" if b > a else "red" if b < a else ""
+        table.add_row(metric, f"{a:.3f}", f"[{colour}]{b:.3f}[/{colour}]" if colour else f"{b:.3f}")
+    console.print(table)
+    for title, rows, colour in (("Better", comparison.better, "green"), ("Worse", comparison.worse, "red")):
+        if rows:
+            moved = RichTable("id", "question", "rank before", "rank after", title=f"[{colour}]{title}[/{colour}]")
+            for qid, question, before, after in rows:
+                moved.add_row(qid, question, str(before or "-"), str(after or "-"))
+            console.print(moved)
+    console.print(f"{len(comparison.better)} better, {len(comparison.worse)} worse, {comparison.unchanged} unchanged")

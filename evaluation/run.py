@@ -9,6 +9,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from evaluation.goldset import GOLD_DIR, load_gold
+from evaluation.peer import HaystackPeer, PeerUnavailable
 from evaluation.report import html_report, markdown_report, write_reports
 from evaluation.retrieval import RetrievalRow, run_retrieval, summarise
 from evaluation.systems import build_systems
@@ -51,9 +52,14 @@ def evaluate(settings: Settings, index: LoadedIndex, embedder: Embedder, gold_di
                            heading_weight=settings.heading_weight)
     notes = [f"index version {index.version} (corpus {index.manifest.corpus_version}), {len(index.passages)} passages",
              f"gold set: {len(questions)} questions from {gold_dir}"]
-    peer_note = peer_status()
-    if peer_note:
-        notes.append(peer_note)
+    if baselines:
+        try:
+            peer = HaystackPeer(index)
+            systems["haystack-peer"] = peer.search
+            notes.append(f"peer: Haystack pipeline, {peer.chunk_count} chunks of 200 words (20 overlap), "
+                         "BM25 + all-MiniLM-L6-v2 joined by RRF")
+        except PeerUnavailable as exc:
+            notes.append(f"peer not run: {exc}")
     rows = {name: run_retrieval(questions, search) for name, search in systems.items()}
     summaries = {name: summarise(r) for name, r in rows.items()}
     result = EvalResult(summaries, rows, notes, gate(summaries))
@@ -64,10 +70,38 @@ def evaluate(settings: Settings, index: LoadedIndex, embedder: Embedder, gold_di
     return result
 
 
-def peer_status() -> str | None:
-    """Why the Haystack peer is not in the run, when it is not."""
-    try:
-        import haystack  # noqa: F401
-    except ImportError:
-        return "peer (Haystack) not run: install the optional extra with `pip install -e '.[bench]'`"
-    return None
+@dataclass
+class Comparison:
+    serving: str
+    candidate: str
+    serving_summary: dict[str, float]
+    candidate_summary: dict[str, float]
+    better: list[tuple[str, str, int | None, int | None]]
+    worse: list[tuple[str, str, int | None, int | None]]
+    unchanged: int
+
+
+def compare(settings: Settings, serving: LoadedIndex, candidate: LoadedIndex, embedder: Embedder,
+            gold_dir: Path = GOLD_DIR) -> Comparison:
+    """Hybrid retrieval on the same questions over two index versions, question by question."""
+    questions = load_gold(gold_dir)
+    results = []
+    for index in (serving, candidate):
+        search = build_systems(index, embedder, None, baselines=False, depth=settings.retrieve_depth,
+                               rrf_k=settings.rrf_k, dense_weight=settings.dense_weight,
+                               lexical_weight=settings.lexical_weight, heading_weight=settings.heading_weight)["hybrid"]
+        results.append({row.id: row for row in run_retrieval(questions, search)})
+    before, after = results
+    better, worse, same = [], [], 0
+    for qid, old in before.items():
+        new = after[qid]
+        a, b = old.first_relevant or 99, new.first_relevant or 99
+        entry = (qid, old.question, old.first_relevant, new.first_relevant)
+        if b < a:
+            better.append(entry)
+        elif b > a:
+            worse.append(entry)
+        else:
+            same += 1
+    return Comparison(serving.version, candidate.version, summarise(list(before.values()))["all"],
+                      summarise(list(after.values()))["all"], better, worse, same)
