@@ -42,8 +42,10 @@ def fail(message: str, code: int = 1) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--no-switch", is_flag=True, help="Build the version but keep serving the current one "
+              "(check it with `lscb eval --index VERSION`, then `lscb index publish VERSION`).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_switch: bool) -> None:
     """Build a new index version from the corpus folder plus any PATHS named."""
     from assistant.render import ingest_summary, ingest_to_dict
     from corpus.ingest import ingest as run_ingest
@@ -58,7 +60,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
             def progress(message: str, done: int, total: int) -> None:
                 bar.update(task, description=message, completed=done, total=total)
 
-            report = run_ingest(settings, embedder, list(paths), progress=progress)
+            report = run_ingest(settings, embedder, list(paths), progress=progress, switch=not no_switch)
     except (StoreError, ManifestError) as exc:
         fail(str(exc))
     if as_json:
@@ -137,6 +139,24 @@ def index_status(ctx: click.Context, as_json: bool) -> None:
               f"model {manifest.model} ({manifest.dimension}-d, FAISS {manifest.dense_kind})")
     out.print("Versions on disk: " + ", ".join(
         f"[bold]{v}[/bold]" if v == manifest.version else v for v in store.versions()))
+
+
+@index.command("publish")
+@click.argument("version")
+@click.pass_context
+def index_publish(ctx: click.Context, version: str) -> None:
+    """Serve VERSION (one built with `lscb ingest --no-switch`), after checking its checksums."""
+    from index.store import IndexStore
+
+    store = IndexStore(_settings(ctx).index_root)
+    if version not in store.versions():
+        fail(f"no index version {version!r}: see `lscb index status` for the versions on disk", code=2)
+    try:
+        with store.lock():
+            store.switch(version)
+    except StoreError as exc:
+        fail(str(exc))
+    out.print(f"Now serving {version}.")
 
 
 @index.command("rollback")

@@ -39,9 +39,13 @@ def ingest_summary(report: IngestReport, console: Console) -> None:
         f"{sum(f.tables for f in indexed)} tables); {len(report.skipped)} skipped; "
         f"{report.embedded_passages} passages embedded in {report.embed_seconds:.1f} s; total {report.total_seconds:.1f} s"
     )
-    if report.manifest:
+    if report.manifest and report.switched:
         console.print(f"Now serving index version [bold]{report.manifest.version}[/bold] "
                       f"(corpus {report.manifest.corpus_version}).")
+    elif report.manifest:
+        console.print(f"Built index version [bold]{report.manifest.version}[/bold] (corpus "
+                      f"{report.manifest.corpus_version}); still serving the previous one. Check it with "
+                      f"`lscb eval --index {report.manifest.version}`, then `lscb index publish {report.manifest.version}`.")
 
 
 def print_hits(hits: Sequence[SearchHit], console: Console) -> None:

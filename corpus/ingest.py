@@ -50,6 +50,7 @@ class IngestReport:
     embed_seconds: float = 0.0
     total_seconds: float = 0.0
     embedded_passages: int = 0
+    switched: bool = False
 
     @property
     def usable(self) -> bool:
@@ -222,4 +223,4 @@ def _ingest_locked(settings: Settings, embedder: Embedder, store: IndexStore, ex
         ef_search=settings.hnsw_ef_search, switch=switch,
     )
     store.prune(settings.keep_versions)
-    return IngestReport(reports, manifest, parse_s, embed_s, time.perf_counter() - started, embedded)
+    return IngestReport(reports, manifest, parse_s, embed_s, time.perf_counter() - started, embedded, switch)
