@@ -3,10 +3,12 @@ the normalisation helpers on their own."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from assistant.config import PROJECT_ROOT
 from corpus.loaders import LoadError, load_file
@@ -299,6 +301,121 @@ def test_ligature_characters_become_letters(tmp_path):
         "The first flow of findings was significant.")
 
 
+# --- PDF: word spaces between separately drawn runs -------------------------------------------------------
+
+
+def _make_pieces_pdf(path: Path) -> Path:
+    """One page whose lines are drawn as several text runs, with and without gaps between them: what Word and
+    other generators write (a space drawn as a run of its own in another font, a kerned "W" + "e", a letter-
+    spaced word, word spacing)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.canvas import Canvas
+
+    regular, bold, size = "Helvetica", "Helvetica-Bold", 12
+
+    def width(text: str, font: str = regular) -> float:
+        return stringWidth(text, font, size)
+
+    c = Canvas(str(path), pagesize=(595, 842))
+    x, y = 72.0, 760.0
+
+    def pieces(parts: list[tuple[str, str, float]]) -> None:
+        """(text, font, gap before it in points): each part is a drawString of its own."""
+        nonlocal y
+        at = x
+        for text, font, gap in parts:
+            at += gap
+            c.setFont(font, size)
+            c.drawString(at, y, text)
+            at += width(text, font)
+        y -= 48
+
+    # Word's way: "day", a space drawn on its own in the bold font, "of" where the space ends.
+    pieces([("153. Within one working day", regular, 0), (" ", bold, 0), ("of a referral being received", regular, 0)])
+    # Touching runs are one word; a gap of a fifth of an em or more is a space (Helvetica's space is 0.28 em).
+    pieces([("A safe", regular, 0), ("guarding", bold, 0), ("partner", regular, 0.3 * size),
+            ("in relation to", regular, 0.2 * size)])
+    # Kerning moves "e" back under the "W": no space.
+    pieces([("W", regular, 0), ("e also", regular, -0.08 * size), ("have", regular, width(" "))])
+    # A run drawn with character spacing (Tc) ends further right than its glyphs: the next run touches it.
+    c.setFont(regular, size)
+    c.drawString(x, y, "Letter", charSpace=2)
+    c.drawString(x + width("Letter") + 6 * 2, y, "spacing")
+    c.drawString(x + width("Letter") + 6 * 2 + width("spacing") + width(" "), y, "stays one word")
+    y -= 48
+    # One text object: word spacing (Tw) and character spacing, fonts changing inside a positioned run, and
+    # runs placed with absolute positions where the spaced-out text ends.
+    t = c.beginText(x, y)
+    t.setCharSpace(1)
+    t.setWordSpace(5)
+    t.setFont(bold, size)
+    t.textOut("Safe")
+    end = x + width("Safe", bold) + 4 * 1
+    t.setTextOrigin(end, y)
+    t.setFont(regular, size)
+    t.textOut("guarding partners")
+    end += width("guarding partners") + 17 * 1 + 5
+    t.setTextOrigin(end + width(" "), y)
+    t.setFont(bold, size)
+    t.textOut("agree")
+    t.setFont(regular, size)
+    t.textOut("d the plan")  # straight on from "agree", in another font: one word
+    c.drawText(t)
+    c.save()
+    return path
+
+
+def test_pdf_word_spaces_come_from_the_gaps_between_runs(tmp_path):
+    loaded = load_file(_make_pieces_pdf(tmp_path / "pieces.pdf"), CAP)
+    assert blocks(loaded.pages[0].text) == [
+        "153. Within one working day of a referral being received",
+        "A safeguarding partner in relation to",
+        "We also have",
+        "Letterspacing stays one word",
+        "Safeguarding partners agreed the plan",
+    ]
+
+
+@pytest.fixture(scope="module")
+def working_together():
+    return load_file(WORKING_TOGETHER, CAP)
+
+
+@pytest.mark.slow
+def test_working_together_keeps_the_spaces_between_runs(working_together):
+    loaded = working_together
+    page = next(p for p in loaded.pages if "153. Within one working" in p.text)
+    assert page.number == 58
+    assert "153. Within one working day of a referral being received" in page.text
+    text = "\n".join(p.text for p in loaded.pages)
+    for glued in ("dayof", "partnerin", "agenciesare", "mustinclude", "dutyto", "decidenext", "thatchildren"):
+        assert glued not in text
+
+
+@pytest.mark.slow
+def test_working_together_has_no_words_glued_that_plain_extraction_keeps_apart(working_together):
+    """Against pypdf's plain extract_text(), page by page: no word of the loader's is two of plain extraction's
+    words run together ("dayof"), and no word of plain extraction's that the loader writes elsewhere is split
+    in two ("W e"). (Plain extraction glues a few words itself, "core groupdevelop": those are not counted.)"""
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z]+", strip_invisible(fix_ligatures(text)).replace("\u00ad", "").lower())
+
+    vocabulary = {w for page in working_together.pages for w in words(page.text)}
+    glued, split = [], []
+    for page, plain_page in zip(working_together.pages, PdfReader(WORKING_TOGETHER).pages):
+        ours, plain_text = words(page.text), plain_page.extract_text()
+        plain = words(plain_text)
+        # a line-end hyphen may be the loader's to drop ("sub-\ngroups" -> "subgroups") or keep ("co-operate")
+        plain_set, ours_set = set(plain) | set(words(re.sub(r"-\s*\n\s*", "", plain_text))), set(ours)
+        plain_pairs = {a + b for a, b in zip(plain, plain[1:])}
+        glued += [f"p{page.number}:{w}" for w in ours_set - plain_set if w in plain_pairs]
+        split += [f"p{page.number}:{a} {b}" for a, b in zip(ours, ours[1:])
+                  if a + b in plain_set - ours_set and a + b in vocabulary and not {a, b} <= plain_set]
+    assert glued == []
+    assert split == []
+
+
 # --- PDF: real documents -----------------------------------------------------------------------------------
 
 
@@ -329,8 +446,8 @@ def test_flowchart_with_little_text_still_loads():
 
 
 @pytest.mark.slow
-def test_working_together_structure():
-    loaded = load_file(WORKING_TOGETHER, CAP)
+def test_working_together_structure(working_together):
+    loaded = working_together
     assert len(loaded.pages) == 168
     all_blocks = [b for p in loaded.pages for b in blocks(p.text)]
     assert "# Chapter 1: A shared responsibility" in all_blocks

@@ -22,6 +22,14 @@ from dataclasses import dataclass, field
 
 from pypdf import PageObject
 
+try:  # pypdf's font metrics reader (glyph widths, core-14 metrics); it has moved between pypdf versions
+    from pypdf.generic._font import Font as _PypdfFont
+except ImportError:  # pragma: no cover - older pypdf
+    try:
+        from pypdf._font import Font as _PypdfFont  # type: ignore[no-redef]
+    except ImportError:
+        _PypdfFont = None  # type: ignore[assignment,misc]  # chunk ends are then guessed, as before
+
 from corpus.normalise import collapse_spaces, fix_ligatures, strip_invisible
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|extrabold|,b\b", re.IGNORECASE)
@@ -97,41 +105,44 @@ class _FontWidths:
     widths: dict[int, float]
     default: float
     scale: float = 0.001  # glyph space to text space (Type3 fonts set their own FontMatrix)
+    measured: dict[bytes | str, tuple[float, int, int]] = field(default_factory=dict)
 
-    def advance(self, raw: bytes, size: float, char_space: float, word_space: float) -> float:
-        """How far showing `raw` moves the pen, in unscaled text space units (before horizontal scaling)."""
-        if self.two_byte:
-            codes: list[int] | bytes = [raw[i] << 8 | raw[i + 1] for i in range(0, len(raw) - 1, 2)]
-            spaces = 0  # word spacing applies to the single-byte code 32 only
-        else:
-            codes = raw
-            spaces = raw.count(32)
-        get, default = self.widths.get, self.default
-        glyphs = self.scale * sum(get(c, default) for c in codes)
-        return glyphs * size + char_space * len(codes) + word_space * spaces
+    def measure(self, string: bytes | str) -> tuple[float, int, int]:
+        """A shown string's glyph widths at font size 1, its glyph count and its single-byte spaces (cached:
+        generators show the same short pieces again and again)."""
+        hit = self.measured.get(string)
+        if hit is None:
+            raw = _raw_bytes(string)
+            if self.two_byte:
+                codes: list[int] | bytes = [raw[i] << 8 | raw[i + 1] for i in range(0, len(raw) - 1, 2)]
+                spaces = 0  # word spacing applies to the single-byte code 32 only
+            else:
+                codes = raw
+                spaces = raw.count(32)
+            get, default = self.widths.get, self.default
+            hit = (self.scale * sum(get(c, default) for c in codes), len(codes), spaces)
+            if len(self.measured) < 50_000:
+                self.measured[string] = hit
+        return hit
 
 
-FontCache = dict[int, tuple[object, "_FontWidths | None"]]
+FontCache = dict[int, tuple[object, "_FontWidths | None"]]  # id(font dict) -> (font dict, widths)
 
 
 def _font_widths(font_dict: object, cache: FontCache) -> _FontWidths | None:
     """The widths of a font resource, read once per document (pypdf's `Font` does the parsing)."""
     hit = cache.get(id(font_dict))
-    if hit is not None and hit[0] is font_dict:
+    if hit is not None and hit[0] is font_dict:  # the reader hands out one object per font
         return hit[1]
     result: _FontWidths | None = None
     try:
-        from pypdf.generic._font import Font
-
-        font = Font.from_font_resource(font_dict)  # type: ignore[arg-type]
+        font = _PypdfFont.from_font_resource(font_dict)  # type: ignore[union-attr]
         widths = {ord(k): float(v) for k, v in font.character_widths.items() if len(k) == 1}
-        two_byte = font_dict.get("/Subtype") == "/Type0"  # type: ignore[attr-defined]
-        scale = 0.001
-        matrix = font_dict.get("/FontMatrix") if font_dict.get("/Subtype") == "/Type3" else None  # type: ignore[attr-defined]
-        if matrix is not None and len(matrix) >= 1 and float(matrix[0]) > 0:
-            scale = float(matrix[0])
-        result = _FontWidths(two_byte, widths, float(font.character_widths.get("default", 500)), scale)
-    except Exception:  # noqa: BLE001 - without widths the chunk's end is guessed
+        subtype = font_dict.get("/Subtype")  # type: ignore[attr-defined]
+        matrix = font_dict.get("/FontMatrix") if subtype == "/Type3" else None  # type: ignore[attr-defined]
+        scale = float(matrix[0]) if matrix is not None and len(matrix) >= 1 and float(matrix[0]) > 0 else 0.001
+        result = _FontWidths(subtype == "/Type0", widths, float(font.character_widths.get("default", 500)), scale)
+    except Exception:  # noqa: BLE001 - without widths (or pypdf's Font) the chunk's end is guessed
         result = None
     cache[id(font_dict)] = (font_dict, result)
     return result
@@ -152,13 +163,12 @@ def _lookup(resources: object, kind: str, name: object) -> object:
     return _resolve(_resolve(resources, kind), name) if isinstance(name, str) else None
 
 
-def _raw_bytes(value: object) -> bytes | None:
+def _raw_bytes(value: bytes | str) -> bytes:
+    """The bytes of a shown string (pypdf hands some over already decoded as text)."""
     if isinstance(value, bytes):
         return value
-    if isinstance(value, str):
-        raw = getattr(value, "original_bytes", None)
-        return raw if isinstance(raw, bytes) else value.encode("latin-1", "replace")
-    return None
+    raw = getattr(value, "original_bytes", None)
+    return raw if isinstance(raw, bytes) else value.encode("latin-1", "replace")
 
 
 @dataclass(slots=True)
@@ -185,24 +195,33 @@ class _Pen:
         self.state = _TextState()
         self.saved: list[_TextState] = []
         self.resources: list[object] = [_resolve(page.get("/Resources"))]
-        self.frames: list[tuple[_TextState, list[_TextState], tuple | None, tuple | None]] = []
+        self.frames: list[tuple[_TextState, list[_TextState]]] = []
         self.start: tuple[float, float] | None = None  # first glyph of the chunk being built
         self.end: tuple[float, float] | None = None  # end of the last string shown
+        self.broken = False  # an operator could not be followed: positions are pypdf's and ends are guessed
 
     def take(self) -> tuple[tuple[float, float] | None, tuple[float, float] | None]:
         """The start and end of the chunk pypdf is reporting now; the next chunk starts afresh."""
         start, end = self.start, self.end
         self.start = None
-        return start, end
+        return (None, None) if self.broken else (start, end)
 
     def before(self, op: bytes, args: list, cm: list, tm: list) -> None:
-        if op == b"Do":  # a form XObject runs with its own resources and text state
-            self.frames.append((self.state, self.saved, self.start, self.end))
+        if op == b"Do":  # a form XObject runs with its own resources and text state (`_after` restores ours)
+            self.frames.append((self.state, self.saved))
             self.state, self.saved = _TextState(), []
             self.resources.append(_resolve(_lookup(self.resources[-1], "/XObject", args[0] if args else None),
                                            "/Resources"))
 
     def after(self, op: bytes, args: list, cm: list, tm: list) -> None:
+        if self.broken:
+            return
+        try:
+            self._after(op, args, cm, tm)
+        except Exception:  # noqa: BLE001 - odd operands: the rest of the page falls back to guessed ends
+            self.broken, self.start, self.end = True, None, None
+
+    def _after(self, op: bytes, args: list, cm: list, tm: list) -> None:
         st = self.state
         if op in _MOVE_OPS:
             st.advance, st.known = 0.0, True
@@ -225,7 +244,8 @@ class _Pen:
             old.advance, old.known = st.advance, st.known  # the text position is not part of the saved state
             self.state = old
         elif op == b"Do" and self.frames:
-            self.state, self.saved, self.start, self.end = self.frames.pop()
+            self.state, self.saved = self.frames.pop()
+            self.start = self.end = None  # pypdf reported the text before the form when the form began
             self.resources.pop()
 
     def _show(self, op: bytes, args: list, cm: list, tm: list) -> None:
@@ -234,26 +254,26 @@ class _Pen:
             st.word_space, st.char_space = _number(args[0], 0.0), _number(args[1], 0.0)
             items: list = [args[2]]
         elif op == b"TJ":
-            items = list(args[0]) if args and isinstance(args[0], list) else []  # strings and moves
+            items = args[0] if args and isinstance(args[0], list) else []  # strings, and moves in 1/1000 em
         else:
             items = args[:1]
-        begin = st.advance
-        font, size = st.font, st.size
-        for item in items:
-            raw = _raw_bytes(item)
-            if raw is not None:
-                if font is None:
-                    st.known = False
-                    continue
-                st.advance += font.advance(raw, size, st.char_space, st.word_space) * st.scale
-            else:
-                st.advance -= _number(item, 0.0) / 1000 * size * st.scale
-        if not st.known:
-            self.end = None
+        font = st.font
+        if font is None or not st.known:
+            st.known, self.end = False, None
             return
+        size, char_space, word_space, scale = st.size, st.char_space, st.word_space, st.scale
+        begin = advance = st.advance
+        measure, back = font.measure, size * scale / 1000
+        for item in items:
+            if isinstance(item, (bytes, str)):
+                glyphs, count, spaces = measure(item)
+                advance += (glyphs * size + char_space * count + word_space * spaces) * scale
+            elif isinstance(item, (int, float)):
+                advance -= item * back
+        st.advance = advance
         if self.start is None:
             self.start = _user_point(begin, cm, tm)
-        self.end = _user_point(st.advance, cm, tm)
+        self.end = _user_point(advance, cm, tm)
 
 
 def _clean(text: str) -> str:
