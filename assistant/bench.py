@@ -44,7 +44,7 @@ def run_ingest_bench(settings: Settings, console: Console) -> dict:
         if report.manifest is None:
             raise RuntimeError("nothing was indexed: see `lscb ingest`")
         index = LoadedIndex(IndexStore(bench_settings.index_root).current_dir())
-        texts = [p.index_text() for p in index.passages]
+        texts = [p.embed_text() for p in index.passages]
         encode_after = _encode_seconds(embedder, texts, settings.embed_batch_size)
     # The machine is noisy: time the raw encode on both sides of the ingest and compare with their mean.
     encode_s = (encode_before + encode_after) / 2 if encode_before else encode_after
@@ -79,7 +79,7 @@ def _previous_texts(settings: Settings) -> list[str]:
     from index.store import IndexStore, StoreError
 
     try:
-        return [p.index_text() for p in LoadedIndex(IndexStore(settings.index_root).current_dir()).passages]
+        return [p.embed_text() for p in LoadedIndex(IndexStore(settings.index_root).current_dir()).passages]
     except StoreError:
         return []
 

@@ -123,9 +123,17 @@ class Passage(BaseModel):
         return " › ".join(self.section)
 
     def index_text(self) -> str:
-        """What the retrievers see: section path, any repeated header, then the passage itself."""
+        """What BM25 indexes: section path, any repeated header, then the passage itself."""
         parts = [self.section_path, self.context, self.text]
         return "\n".join(p for p in parts if p)
+
+    def embed_text(self) -> str:
+        """What the dense model embeds: any repeated header, then the passage (no section path).
+
+        Long chapter titles in front of every passage blur its vector: measured on the gold set, dense
+        MRR@10 0.591 with the path against 0.628 without; hybrid 0.718 against 0.738.
+        """
+        return f"{self.context}\n{self.text}" if self.context else self.text
 
 
 class Table(BaseModel):

@@ -26,7 +26,7 @@ from index.embedder import Embedder
 from index.builder import write_version
 from index.store import IndexManifest, IndexStore, StoreError, new_version_id
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: passages embed without their section path
 
 
 @dataclass
@@ -202,7 +202,7 @@ def _ingest_locked(settings: Settings, embedder: Embedder, store: IndexStore, ex
             assert isinstance(result, ParsedDocument)
             progress(f"embedding {meta.path}", i, total)
             t0 = time.perf_counter()
-            texts = [p.index_text() for p in result.passages]
+            texts = [p.embed_text() for p in result.passages]
             vectors = np.vstack(list(embedder.embed_documents(texts, settings.embed_batch_size)))
             embed_s += time.perf_counter() - t0
             embedded += len(texts)

@@ -7,7 +7,6 @@ overruns either is reported as skipped and the child is replaced.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing as mp
 import resource
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from assistant.types import FORM_FEED, DocumentMeta, Passage, Table
+from index.store import sha256_file as file_hash
 
 
 @dataclass
@@ -42,14 +42,6 @@ class ChunkParams:
     target_words: int = 160
     min_words: int = 40
     max_bytes: int = 50 * 1024 * 1024
-
-
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def parse_document(path: Path, meta: DocumentMeta, params: ChunkParams, counter) -> ParsedDocument | ParseFailure:

@@ -30,7 +30,7 @@ def build(store: IndexStore, texts=TEXTS, doc_id="doc", version=None, **kwargs):
         passages.append(Passage(id=f"{doc_id}:{i}", document_id=doc_id, title=meta.title, section=["S"], page=None,
                                 paragraph=None, start=start, end=start + len(t), kind=PassageKind.PROSE, text=t))
     embedder = HashingEmbedder()
-    vectors = embedder.embed_batch([p.index_text() for p in passages])
+    vectors = embedder.embed_batch([p.embed_text() for p in passages])
     return write_version(store, version or new_version_id(), [StoredDocument(meta, "h" + doc_id, text, 1, [])],
                          passages, vectors, [], {}, pipeline="p", model=embedder.name, started=time.perf_counter(),
                          **kwargs)
