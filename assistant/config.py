@@ -37,13 +37,18 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(16, ge=1)
     torch_threads: int = Field(2, ge=1, description="Threads for embedding passage batches")
     query_threads: int = Field(1, ge=1, description="Threads for embedding one query (1 avoids OpenMP stalls)")
+    sentence_units: bool = Field(True, description="Also embed each passage's sentences (better dense recall, "
+                                 "about twice the embedding time at ingest)")
+    unit_weight: float = Field(0.5, ge=0, le=1, description="Dense score = w * best sentence + (1 - w) * passage")
     hnsw_threshold: int = Field(200_000, ge=1, description="Above this many passages FAISS uses HNSW, not exact")
     hnsw_m: int = Field(32, ge=4)
     hnsw_ef_search: int = Field(128, ge=8)
     keep_versions: int = Field(3, ge=2, description="Index versions kept on disk for rollback")
 
     # Retrieval
-    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant")
+    # Chosen on the even-numbered gold questions and checked on the odd ones (held out): k=60 -> 10 took the
+    # held-out half from R@5 0.874 / MRR 0.759 to 0.913 / 0.768; a smaller k trusts each list's top more.
+    rrf_k: int = Field(10, ge=1, description="Reciprocal rank fusion constant")
     retrieve_depth: int = Field(50, ge=1, description="Candidates taken from each retriever before fusion")
     dense_weight: float = Field(1.0, ge=0)
     lexical_weight: float = Field(1.0, ge=0)

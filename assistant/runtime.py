@@ -26,4 +26,5 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Hybr
     embedder.warm_up()
     return HybridRetriever(index, embedder, depth=settings.retrieve_depth, rrf_k=settings.rrf_k,
                            dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
-                           heading_weight=settings.heading_weight)
+                           heading_weight=settings.heading_weight,
+                           unit_weight=settings.unit_weight)

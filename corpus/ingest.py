@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 
 from assistant.config import Settings
 from assistant.types import DocumentMeta, Passage, Table
@@ -23,10 +22,11 @@ from corpus.manifest import SUPPORTED_SUFFIXES, discover, infer_meta, load_manif
 from corpus.worker import ChunkParams, ParsedDocument, ParseFailure, ParseWorker, file_hash
 from index.corpusdb import StoredDocument, read_documents, read_passage_rows, read_tables
 from index.embedder import Embedder
-from index.builder import write_version
+from index.vectors import PassageVectors, concat, embed_passages
+from index.builder import load_vectors, write_version
 from index.store import IndexManifest, IndexStore, StoreError, new_version_id
 
-PIPELINE_VERSION = "2"  # 2: passages embed without their section path
+PIPELINE_VERSION = "3"  # 2: passages embed without their section path; 3: sentence units
 
 
 @dataclass
@@ -67,7 +67,7 @@ Progress = Callable[[str, int, int], None]
 def pipeline_signature(settings: Settings, embedder: Embedder) -> str:
     """What must match for a document's stored passages and vectors to be reused."""
     key = json.dumps([PIPELINE_VERSION, embedder.name, settings.chunk_max_tokens,
-                      settings.chunk_target_words, settings.chunk_min_words])
+                      settings.chunk_target_words, settings.chunk_min_words, settings.sentence_units])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -77,7 +77,7 @@ class _Reuse:
     def __init__(self, store: IndexStore, pipeline: str) -> None:
         self.documents: dict[str, StoredDocument] = {}
         self._dir: Path | None = None
-        self._vectors: np.ndarray | None = None
+        self._vectors: PassageVectors | None = None
         try:
             manifest = store.read_manifest()
         except StoreError:
@@ -86,15 +86,15 @@ class _Reuse:
             return
         self._dir = store.current_dir()
         self.documents = {d.meta.id: d for d in read_documents(self._dir / "corpus.sqlite")}
-        self._vectors = np.load(self._dir / "vectors.npy", mmap_mode="r")
+        self._vectors = load_vectors(self._dir)
 
-    def get(self, meta: DocumentMeta, content_hash: str) -> tuple[StoredDocument, list[Passage], np.ndarray, list[Table]] | None:
+    def get(self, meta: DocumentMeta, content_hash: str) -> tuple[StoredDocument, list[Passage], PassageVectors, list[Table]] | None:
         old = self.documents.get(meta.id)
         if old is None or old.content_hash != content_hash or self._dir is None or self._vectors is None:
             return None
         rows = read_passage_rows(self._dir / "corpus.sqlite", meta.id)
         passages = [p.model_copy(update={"title": meta.title}) for _, p in rows]
-        vectors = np.asarray(self._vectors[[r for r, _ in rows]], dtype=np.float32)
+        vectors = self._vectors.take([r for r, _ in rows])
         stored = StoredDocument(meta, content_hash, old.text, old.pages, old.warnings)
         return stored, passages, vectors, read_tables(self._dir / "corpus.sqlite", meta.id)
 
@@ -151,13 +151,13 @@ def _ingest_locked(settings: Settings, embedder: Embedder, store: IndexStore, ex
                          int(settings.max_file_mb * 1024 * 1024))
     documents: list[StoredDocument] = []
     passages: list[Passage] = []
-    vector_parts: list[np.ndarray] = []
+    vector_parts: list[PassageVectors] = []
     tables: list[Table] = []
     parse_s = embed_s = 0.0
     embedded = 0
     embedder.warm_up()
 
-    def accept(stored: StoredDocument, new_passages: list[Passage], vectors: np.ndarray, new_tables: list[Table],
+    def accept(stored: StoredDocument, new_passages: list[Passage], vectors: PassageVectors, new_tables: list[Table],
                report: FileReport) -> None:
         documents.append(stored)
         passages.extend(new_passages)
@@ -202,10 +202,9 @@ def _ingest_locked(settings: Settings, embedder: Embedder, store: IndexStore, ex
             assert isinstance(result, ParsedDocument)
             progress(f"embedding {meta.path}", i, total)
             t0 = time.perf_counter()
-            texts = [p.embed_text() for p in result.passages]
-            vectors = np.vstack(list(embedder.embed_documents(texts, settings.embed_batch_size)))
+            vectors = embed_passages(embedder, result.passages, settings.embed_batch_size, settings.sentence_units)
             embed_s += time.perf_counter() - t0
-            embedded += len(texts)
+            embedded += len(result.passages)
             stored = StoredDocument(meta, result.content_hash, result.text, result.pages, warnings + result.warnings)
             accept(stored, result.passages, vectors, result.tables,
                    FileReport(meta.path, meta.id, "indexed", warnings=stored.warnings))
@@ -216,7 +215,7 @@ def _ingest_locked(settings: Settings, embedder: Embedder, store: IndexStore, ex
     glossary = load_base()
     for doc in documents:
         glossary = merge(glossary, extract_definitions(doc.text))
-    vectors = np.vstack(vector_parts)
+    vectors = concat(vector_parts, embedder.dimension)
     manifest = write_version(
         store, new_version_id(), documents, passages, vectors, tables, glossary, pipeline=pipeline,
         model=embedder.name, started=started, hnsw_threshold=settings.hnsw_threshold, hnsw_m=settings.hnsw_m,

@@ -49,7 +49,8 @@ def evaluate(settings: Settings, index: LoadedIndex, embedder: Embedder, gold_di
     systems = build_systems(index, embedder, settings.data_dir / "eval-cache", baselines=baselines,
                             depth=settings.retrieve_depth, rrf_k=settings.rrf_k,
                             dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
-                           heading_weight=settings.heading_weight)
+                           heading_weight=settings.heading_weight,
+                           unit_weight=settings.unit_weight)
     notes = [f"index version {index.version} (corpus {index.manifest.corpus_version}), {len(index.passages)} passages",
              f"gold set: {len(questions)} questions from {gold_dir}"]
     if baselines:
@@ -89,7 +90,8 @@ def compare(settings: Settings, serving: LoadedIndex, candidate: LoadedIndex, em
     for index in (serving, candidate):
         search = build_systems(index, embedder, None, baselines=False, depth=settings.retrieve_depth,
                                rrf_k=settings.rrf_k, dense_weight=settings.dense_weight,
-                               lexical_weight=settings.lexical_weight, heading_weight=settings.heading_weight)["hybrid"]
+                               lexical_weight=settings.lexical_weight, heading_weight=settings.heading_weight,
+                           unit_weight=settings.unit_weight)["hybrid"]
         results.append({row.id: row for row in run_retrieval(questions, search)})
     before, after = results
     better, worse, same = [], [], 0

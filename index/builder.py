@@ -16,6 +16,7 @@ from index.dense import DenseIndex
 from index.lexical import LexicalIndex
 from index.loaded import LoadedIndex
 from index.store import DocumentEntry, IndexManifest, IndexStore
+from index.vectors import PassageVectors
 
 
 def corpus_version(documents: Sequence[StoredDocument]) -> str:
@@ -31,7 +32,7 @@ def write_version(
     version: str,
     documents: Sequence[StoredDocument],
     passages: Sequence[Passage],
-    vectors: np.ndarray,
+    vectors: PassageVectors,
     tables: Sequence[Table],
     glossary: dict[str, str],
     *,
@@ -44,8 +45,9 @@ def write_version(
     switch: bool = True,
 ) -> IndexManifest:
     """Build every file of a version in a scratch folder, seal it, verify it opens, and switch `current`."""
-    if len(passages) != len(vectors):
-        raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
+    if len(passages) != len(vectors.passages) or len(vectors.units) != int(vectors.unit_counts.sum()):
+        raise ValueError(f"{len(passages)} passages but {len(vectors.passages)} vectors "
+                         f"({len(vectors.units)} unit vectors for {int(vectors.unit_counts.sum())} units)")
     previous = store.current_version()
     counts = {d.meta.id: [0, 0] for d in documents}
     for p in passages:
@@ -54,13 +56,18 @@ def write_version(
         counts[t.document_id][1] += 1
     with store.staging(version) as staged:
         write_corpus_db(staged / "corpus.sqlite", documents, passages, tables, glossary)
-        np.save(staged / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
-        dense = DenseIndex.build(vectors, hnsw_threshold=hnsw_threshold, hnsw_m=hnsw_m, ef_search=ef_search)
+        np.save(staged / "vectors.npy", np.ascontiguousarray(vectors.passages, dtype=np.float32))
+        dense = DenseIndex.build(vectors.passages, hnsw_threshold=hnsw_threshold, hnsw_m=hnsw_m, ef_search=ef_search)
         dense.save(staged / "dense.faiss")
+        if len(vectors.units):
+            np.save(staged / "units.npy", np.ascontiguousarray(vectors.units, dtype=np.float32))
+            np.save(staged / "unit_offsets.npy", vectors.offsets)
+            DenseIndex.build(vectors.units, hnsw_threshold=hnsw_threshold, hnsw_m=hnsw_m,
+                             ef_search=ef_search).save(staged / "units.faiss")
         LexicalIndex.build([p.index_text() for p in passages]).save(staged / "bm25")
         manifest = IndexManifest(
             version=version, previous=previous, corpus_version=corpus_version(documents), pipeline=pipeline,
-            model=model, dimension=int(vectors.shape[1]) if vectors.ndim == 2 else 0, dense_kind=dense.kind,
+            model=model, dimension=int(vectors.passages.shape[1]), dense_kind=dense.kind,
             passage_count=len(passages), table_count=len(tables), built_at=dt.datetime.now(dt.timezone.utc),
             build_seconds=round(time.perf_counter() - started, 3),
             documents=[
@@ -76,3 +83,15 @@ def write_version(
     if switch:
         store.switch(version)
     return manifest
+
+
+def load_vectors(directory: Path) -> PassageVectors:
+    """A version's passage and unit vectors, memory-mapped (units empty when the version has none)."""
+    passages = np.load(directory / "vectors.npy", mmap_mode="r")
+    if (directory / "units.npy").exists():
+        units = np.load(directory / "units.npy", mmap_mode="r")
+        counts = np.diff(np.load(directory / "unit_offsets.npy"))
+    else:
+        units = np.zeros((0, passages.shape[1]), np.float32)
+        counts = np.zeros(len(passages), np.int64)
+    return PassageVectors(passages, units, counts)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from assistant.types import Passage
 from index.corpusdb import read_glossary, read_passages
 from index.dense import DenseIndex
@@ -22,6 +24,13 @@ class LoadedIndex:
             self.dense = DenseIndex.load(self.directory / "dense.faiss", ef_search=ef_search)
             self.lexical = LexicalIndex.load(self.directory / "bm25")
             self.glossary: dict[str, str] = read_glossary(self.directory / "corpus.sqlite")
+            self.units: DenseIndex | None = None
+            if (self.directory / "units.faiss").exists():
+                self.units = DenseIndex.load(self.directory / "units.faiss", ef_search=ef_search)
+                self.passage_vectors = np.load(self.directory / "vectors.npy")
+                self.unit_vectors = np.load(self.directory / "units.npy")
+                self.unit_offsets = np.load(self.directory / "unit_offsets.npy")
+                self.unit_owner = np.repeat(np.arange(len(self.unit_offsets) - 1), np.diff(self.unit_offsets))
         except (OSError, ValueError, RuntimeError) as exc:
             raise StoreError(f"index version {self.directory.name} cannot be opened ({exc}): rebuild with `lscb ingest`") from exc
         if not (len(self.passages) == self.dense.size == self.lexical.size == self.manifest.passage_count):

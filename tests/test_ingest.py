@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from corpus.ingest import ingest
+from index.builder import load_vectors
 from index.loaded import LoadedIndex
 from index.retriever import HybridRetriever
 from index.store import IndexStore
@@ -53,12 +54,13 @@ def test_changed_document_re_embeds_only_its_own_passages(settings, hashing_embe
     new_index = LoadedIndex(IndexStore(settings.index_root).current_dir())
     policy_passages = [p for p in new_index.passages if p.document_id == "policy"]
     assert second.embedded_passages == new_index.manifest.passage_count - len(policy_passages)
-    old_vectors = np.load(old_index.directory / "vectors.npy")
-    new_vectors = np.load(new_index.directory / "vectors.npy")
+    old_vectors, new_vectors = load_vectors(old_index.directory), load_vectors(new_index.directory)
     old_rows = {p.id: i for i, p in enumerate(old_index.passages)}
-    for i, p in enumerate(new_index.passages):
-        if p.document_id == "policy":
-            assert np.array_equal(new_vectors[i], old_vectors[old_rows[p.id]])
+    new_rows = [i for i, p in enumerate(new_index.passages) if p.document_id == "policy"]
+    kept = new_vectors.take(new_rows)
+    before = old_vectors.take([old_rows[new_index.passages[i].id] for i in new_rows])
+    assert np.array_equal(kept.passages, before.passages)
+    assert len(kept.units) > len(kept.passages) and np.array_equal(kept.units, before.units)
 
 
 def test_removed_document_disappears(settings, hashing_embedder):

@@ -12,6 +12,7 @@ from index.embedder import HashingEmbedder
 from index.loaded import LoadedIndex
 from index.retriever import HybridRetriever
 from index.store import IndexStore, StoreError, new_version_id
+from index.vectors import PassageVectors, embed_passages
 
 TEXTS = [
     "Private fostering is when a child under 16 is cared for by someone who is not a close relative.",
@@ -30,7 +31,7 @@ def build(store: IndexStore, texts=TEXTS, doc_id="doc", version=None, **kwargs):
         passages.append(Passage(id=f"{doc_id}:{i}", document_id=doc_id, title=meta.title, section=["S"], page=None,
                                 paragraph=None, start=start, end=start + len(t), kind=PassageKind.PROSE, text=t))
     embedder = HashingEmbedder()
-    vectors = embedder.embed_batch([p.embed_text() for p in passages])
+    vectors = embed_passages(embedder, passages, 16, units=True)
     return write_version(store, version or new_version_id(), [StoredDocument(meta, "h" + doc_id, text, 1, [])],
                          passages, vectors, [], {}, pipeline="p", model=embedder.name, started=time.perf_counter(),
                          **kwargs)
@@ -72,7 +73,8 @@ def test_failed_build_leaves_previous_version_serving(tmp_path):
     store = IndexStore(tmp_path)
     good = build(store)
     with pytest.raises(ValueError):
-        write_version(store, new_version_id(), [], [], np.zeros((1, 384), np.float32), [], {}, pipeline="p",
+        bad = PassageVectors(np.zeros((1, 384), np.float32), np.zeros((0, 384), np.float32), np.zeros(1, np.int64))
+        write_version(store, new_version_id(), [], [], bad, [], {}, pipeline="p",
                       model="hashing", started=time.perf_counter())
     assert store.current_version() == good.version
     assert not list(store.versions_dir.glob(".tmp-*"))
