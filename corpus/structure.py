@@ -280,7 +280,7 @@ def _mark_front_matter(blocks: list[Block]) -> None:
     first = next((i for i, b in enumerate(blocks) if b.kind is BlockKind.HEADING), None)
     if first is None:
         return
-    if sum(len(b.text.split()) for b in blocks[:first]) < FRONT_MATTER_WORDS:
+    if sum(len(b.text.split()) for b in blocks[:first] if not b.navigation) < FRONT_MATTER_WORDS:
         for block in blocks[:first]:
             block.navigation = True
 

@@ -31,6 +31,12 @@ def is_relevant(passage: PassageLike, evidence: Sequence[Evidence]) -> bool:
     return any(passage.document_id == e.document and contains_quote(text, e.quote) for e in evidence)
 
 
+def _label(passage: PassageLike) -> str:
+    """Where a retrieved passage sits, for reading a report: document and innermost section."""
+    section = getattr(passage, "section", None)
+    return f"{passage.document_id} › {section[-1]}" if section else f"{passage.document_id} › {passage.text[:40]!r}"
+
+
 @dataclass
 class RetrievalRow:
     id: str
@@ -63,7 +69,7 @@ def run_retrieval(questions: Sequence[GoldQuestion], search: Search, k: int = 10
         hits = list(search(q.retrieval_query, k))[:k]
         latency = (time.perf_counter() - t0) * 1000
         relevance = [is_relevant(h, q.relevant) for h in hits]
-        top = [getattr(h, "id", h.document_id) for h in hits[:3]]
+        top = [_label(h) for h in hits[:3]]
         rows.append(RetrievalRow(q.id, q.category, q.style, q.retrieval_query, relevance, len(q.relevant), latency, top))
     return rows
 

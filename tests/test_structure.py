@@ -240,3 +240,9 @@ def test_hash_marked_documents_trust_their_marks():
         (1, ["Chapter 2: Arrangements"]),
         (2, ["Chapter 2: Arrangements", "Relevant agencies"]),
     ]
+
+
+def test_cover_title_lines_before_the_contents_are_navigation(report):
+    _, blocks = report
+    cover = [b for b in blocks if "ANNUAL REPORT 2016" in b.text]
+    assert cover and all(b.navigation for b in cover)
