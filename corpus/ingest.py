@@ -64,9 +64,19 @@ class IngestReport:
 Progress = Callable[[str, int, int], None]
 
 
+def _code_fingerprint() -> str:
+    """A hash of the code that turns a file into passages, so any change to it re-ingests everything."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob("*.py"), *root.glob("loaders/*.py")]):
+        if path.name not in ("ingest.py", "manifest.py"):
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def pipeline_signature(settings: Settings, embedder: Embedder) -> str:
     """What must match for a document's stored passages and vectors to be reused."""
-    key = json.dumps([PIPELINE_VERSION, embedder.name, settings.chunk_max_tokens,
+    key = json.dumps([PIPELINE_VERSION, _code_fingerprint(), embedder.name, settings.chunk_max_tokens,
                       settings.chunk_target_words, settings.chunk_min_words, settings.sentence_units])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
