@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     retrieve_depth: int = Field(50, ge=1, description="Candidates taken from each retriever before fusion")
     dense_weight: float = Field(1.0, ge=0)
     lexical_weight: float = Field(1.0, ge=0)
+    acronym_max_share: float = Field(0.015, ge=0, le=1, description="Expand an acronym for BM25 only when it "
+                                     "appears in fewer than this share of passages")
     heading_weight: float = Field(0.5, ge=0, description="Bonus when the section path names every query word")
 
     @property

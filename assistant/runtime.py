@@ -27,4 +27,4 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Hybr
     return HybridRetriever(index, embedder, depth=settings.retrieve_depth, rrf_k=settings.rrf_k,
                            dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
                            heading_weight=settings.heading_weight,
-                           unit_weight=settings.unit_weight)
+                           unit_weight=settings.unit_weight, acronym_max_share=settings.acronym_max_share)

@@ -50,7 +50,7 @@ def evaluate(settings: Settings, index: LoadedIndex, embedder: Embedder, gold_di
                             depth=settings.retrieve_depth, rrf_k=settings.rrf_k,
                             dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
                            heading_weight=settings.heading_weight,
-                           unit_weight=settings.unit_weight)
+                           unit_weight=settings.unit_weight, acronym_max_share=settings.acronym_max_share)
     notes = [f"index version {index.version} (corpus {index.manifest.corpus_version}), {len(index.passages)} passages",
              f"gold set: {len(questions)} questions from {gold_dir}"]
     if baselines:
@@ -91,7 +91,7 @@ def compare(settings: Settings, serving: LoadedIndex, candidate: LoadedIndex, em
         search = build_systems(index, embedder, None, baselines=False, depth=settings.retrieve_depth,
                                rrf_k=settings.rrf_k, dense_weight=settings.dense_weight,
                                lexical_weight=settings.lexical_weight, heading_weight=settings.heading_weight,
-                           unit_weight=settings.unit_weight)["hybrid"]
+                           unit_weight=settings.unit_weight, acronym_max_share=settings.acronym_max_share)["hybrid"]
         results.append({row.id: row for row in run_retrieval(questions, search)})
     before, after = results
     better, worse, same = [], [], 0

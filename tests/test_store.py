@@ -100,3 +100,14 @@ def test_prune_keeps_current_and_newest(tmp_path):
 def test_no_index_gives_clear_error(tmp_path):
     with pytest.raises(StoreError, match="lscb ingest"):
         IndexStore(tmp_path).current_dir()
+
+
+def test_only_acronyms_the_corpus_rarely_writes_are_expanded(tmp_path):
+    store = IndexStore(tmp_path)
+    texts = [f"The LSCB met on day {i} to review cases." for i in range(10)] + ["A section 47 enquiry starts."]
+    build(store, texts=texts)
+    index = LoadedIndex(store.current_dir())
+    index.glossary = {"LSCB": "Local Safeguarding Children Board", "S47": "Section 47 enquiry"}
+    retriever = HybridRetriever(index, HashingEmbedder(), acronym_max_share=0.015)
+    assert retriever.glossary == {"S47": "Section 47 enquiry"}
+    assert retriever.search("what is an s47", k=1)[0].passage.text == "A section 47 enquiry starts."
