@@ -19,12 +19,18 @@ def open_index(settings: Settings) -> LoadedIndex:
     return LoadedIndex(store.current_dir(), ef_search=settings.hnsw_ef_search)
 
 
+def retriever_options(settings: Settings) -> dict[str, float | int]:
+    """The HybridRetriever keyword arguments that Settings carries."""
+    return {"depth": settings.retrieve_depth, "rrf_k": settings.rrf_k, "dense_weight": settings.dense_weight,
+            "lexical_weight": settings.lexical_weight, "heading_weight": settings.heading_weight,
+            "unit_weight": settings.unit_weight, "acronym_max_share": settings.acronym_max_share}
+
+
 def open_retriever(settings: Settings, embedder: Embedder | None = None) -> HybridRetriever:
     """A warmed-up hybrid retriever over the serving index."""
     index = open_index(settings)
     embedder = embedder or build_embedder(settings)
     embedder.warm_up()
-    return HybridRetriever(index, embedder, depth=settings.retrieve_depth, rrf_k=settings.rrf_k,
-                           dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
-                           heading_weight=settings.heading_weight,
-                           unit_weight=settings.unit_weight, acronym_max_share=settings.acronym_max_share)
+    retriever = HybridRetriever(index, embedder, **retriever_options(settings))
+    retriever.warm_up()
+    return retriever

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.runtime import retriever_options
 from evaluation.goldset import GOLD_DIR, load_gold
 from evaluation.peer import HaystackPeer, PeerUnavailable
 from evaluation.report import html_report, markdown_report, write_reports
@@ -47,10 +48,7 @@ def evaluate(settings: Settings, index: LoadedIndex, embedder: Embedder, gold_di
              baselines: bool = True, report_dir: Path | None = None) -> EvalResult:
     questions = load_gold(gold_dir)
     systems = build_systems(index, embedder, settings.data_dir / "eval-cache", baselines=baselines,
-                            depth=settings.retrieve_depth, rrf_k=settings.rrf_k,
-                            dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
-                           heading_weight=settings.heading_weight,
-                           unit_weight=settings.unit_weight, acronym_max_share=settings.acronym_max_share)
+                            **retriever_options(settings))
     notes = [f"index version {index.version} (corpus {index.manifest.corpus_version}), {len(index.passages)} passages",
              f"gold set: {len(questions)} questions from {gold_dir}"]
     if baselines:
@@ -88,10 +86,7 @@ def compare(settings: Settings, serving: LoadedIndex, candidate: LoadedIndex, em
     questions = load_gold(gold_dir)
     results = []
     for index in (serving, candidate):
-        search = build_systems(index, embedder, None, baselines=False, depth=settings.retrieve_depth,
-                               rrf_k=settings.rrf_k, dense_weight=settings.dense_weight,
-                               lexical_weight=settings.lexical_weight, heading_weight=settings.heading_weight,
-                           unit_weight=settings.unit_weight, acronym_max_share=settings.acronym_max_share)["hybrid"]
+        search = build_systems(index, embedder, None, baselines=False, **retriever_options(settings))["hybrid"]
         results.append({row.id: row for row in run_retrieval(questions, search)})
     before, after = results
     better, worse, same = [], [], 0

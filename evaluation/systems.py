@@ -71,6 +71,7 @@ def build_systems(index: LoadedIndex, embedder: Embedder, cache_dir: Path | None
                   **retriever_kwargs) -> dict[str, Search]:
     """Name -> search function, the hybrid first."""
     retriever = HybridRetriever(index, embedder, **retriever_kwargs)
+    retriever.warm_up()
     systems: dict[str, Search] = {"hybrid": retriever_search(retriever, Mode.HYBRID)}
     if baselines:
         systems["bm25"] = retriever_search(retriever, Mode.LEXICAL)
