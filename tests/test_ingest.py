@@ -76,3 +76,15 @@ def test_nothing_usable_gives_no_version(settings, hashing_embedder):
     report = ingest(settings, hashing_embedder)
     assert not report.usable
     assert IndexStore(settings.index_root).current_version() is None
+
+
+def test_sentence_units_can_be_turned_off(tmp_path, hashing_embedder):
+    from conftest import make_settings
+
+    settings = make_settings(tmp_path, sentence_units=False)
+    write_corpus(settings, **{"policy.md": POLICY})
+    ingest(settings, hashing_embedder)
+    index = LoadedIndex(IndexStore(settings.index_root).current_dir())
+    assert index.units is None and not (index.directory / "units.npy").exists()
+    top = HybridRetriever(index, hashing_embedder).search("private fostering", k=1)[0].passage
+    assert top.section[-1] == "Private fostering"
