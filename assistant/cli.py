@@ -14,6 +14,7 @@ from rich.table import Table as RichTable
 from assistant.config import Settings
 from assistant.runtime import build_embedder, open_retriever
 from corpus.manifest import ManifestError
+from corpus.worker import WorkerError
 from index.store import StoreError
 
 console = Console(stderr=True)
@@ -61,7 +62,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_switch
                 bar.update(task, description=message, completed=done, total=total)
 
             report = run_ingest(settings, embedder, list(paths), progress=progress, switch=not no_switch)
-    except (StoreError, ManifestError) as exc:
+    except (StoreError, ManifestError, WorkerError) as exc:
         fail(str(exc))
     if as_json:
         out.print_json(json.dumps(ingest_to_dict(report)))

@@ -18,6 +18,14 @@ from assistant.types import FORM_FEED, DocumentMeta, Passage, Table
 from index.store import sha256_file as file_hash
 
 
+class WorkerError(RuntimeError):
+    """The parse worker itself could not run (not a problem with any one file)."""
+
+
+READY = "ready"
+STARTUP_TIMEOUT_S = 120.0
+
+
 @dataclass
 class ParsedDocument:
     meta: DocumentMeta
@@ -80,6 +88,7 @@ def _child(conn: Connection, memory_mb: int, parse: ParseFn) -> None:
 
     counter = TokenCounter()
     counter.warm_up()
+    conn.send(READY)
     while True:
         try:
             job = conn.recv()
@@ -116,11 +125,20 @@ class ParseWorker:
         self._conn: Connection | None = None
 
     def _start(self) -> None:
+        """Start the child and wait until it has loaded what it needs, so a file's time limit is its own."""
         parent, child = self._ctx.Pipe()
         self._proc = self._ctx.Process(target=_child, args=(child, self.memory_mb, self.parse), daemon=True)
         self._proc.start()
         child.close()
         self._conn = parent
+        try:
+            ready = parent.recv() if parent.poll(STARTUP_TIMEOUT_S) else None
+        except (EOFError, OSError):
+            ready = None
+        if ready != READY:
+            self.close(kill=True)
+            raise WorkerError(f"the parse worker did not start within {STARTUP_TIMEOUT_S:.0f} s "
+                               f"(memory cap {self.memory_mb} MB); check LSCB_PARSE_MEMORY_MB")
 
     def submit(self, path: Path, meta: DocumentMeta, params: ChunkParams) -> None:
         """Send a file to the child (non-blocking); collect it with `result()`."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from assistant.types import LoadedDocument, Page, TableData
-from corpus.loaders.common import caption, decode_text, guess_header_rows, heading, join_blocks, tsv
+from corpus.loaders.common import decode_text, guess_header_rows, heading, join_blocks, tsv
 from corpus.normalise import clean_cell, collapse_spaces, fix_ligatures, normalise_bullet, strip_invisible
 from corpus.sniff import LoadError
 
