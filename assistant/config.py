@@ -25,7 +25,6 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped")
     parse_timeout_s: float = Field(120.0, gt=0, description="A file whose parse takes longer is killed and skipped")
     parse_memory_mb: int = Field(2048, gt=0, description="Address-space cap for a parse worker")
-    parse_workers: int = Field(1, ge=1, description="Parse worker processes (parsing overlaps embedding)")
 
     # Chunking
     chunk_max_tokens: int = Field(256, ge=32, le=512, description="Hard cap, word-piece tokens (model limit 256)")
