@@ -109,11 +109,16 @@ class _Reuse:
         return stored, passages, vectors, read_tables(self._dir / "corpus.sqlite", meta.id)
 
 
-def _plan(settings: Settings, extra: list[Path]) -> tuple[list[tuple[Path, DocumentMeta]], list[FileReport]]:
-    """Pair every discovered file with its metadata; report unsupported files and id clashes."""
+def _plan(settings: Settings, extra: list[Path]) -> tuple[list[tuple[Path, DocumentMeta]], list[FileReport],
+                                                         dict[str, list[str]]]:
+    """Pair every discovered file with its metadata; report unsupported files and id clashes.
+
+    Returns the jobs, the files skipped already, and warnings by file (metadata inferred, not in the manifest).
+    """
     manifest = load_manifest(settings.manifest_path)
     jobs: list[tuple[Path, DocumentMeta]] = []
     reports: list[FileReport] = []
+    warnings: dict[str, list[str]] = {}
     ids: set[str] = set()
     corpus_dir = settings.corpus_dir.resolve()
     for path in discover(settings.corpus_dir, extra):
@@ -126,19 +131,16 @@ def _plan(settings: Settings, extra: list[Path]) -> tuple[list[tuple[Path, Docum
                                       advice="convert it to PDF, DOCX, HTML, Markdown or plain text"))
             continue
         meta = manifest.get(relative) or manifest.get(path.name)
-        warnings = []
         if meta is None:
             meta = infer_meta(path, corpus_dir)
-            warnings.append(f"not in {settings.manifest_name}: title, kind and date were inferred from the file name")
+            warnings[relative] = [f"not in {settings.manifest_name}: title, kind and date were inferred from the file name"]
         if meta.id in ids:
             reports.append(FileReport(relative, meta.id, "skipped", reason=f"document id {meta.id!r} is already used",
                                       advice="rename the file or give it its own id in the manifest"))
             continue
         ids.add(meta.id)
         jobs.append((path, meta.model_copy(update={"path": relative})))
-        if warnings:
-            reports.append(FileReport(relative, meta.id, "pending", warnings=warnings))
-    return jobs, reports
+    return jobs, reports, warnings
 
 
 def ingest(settings: Settings, embedder: Embedder, extra: list[Path] | None = None,
@@ -153,9 +155,7 @@ def _ingest_locked(settings: Settings, embedder: Embedder, store: IndexStore, ex
                    progress: Progress, switch: bool) -> IngestReport:
     started = time.perf_counter()
     pipeline = pipeline_signature(settings, embedder)
-    jobs, early = _plan(settings, extra)
-    pending_warnings = {r.path: r.warnings for r in early if r.status == "pending"}
-    reports = [r for r in early if r.status != "pending"]
+    jobs, reports, pending_warnings = _plan(settings, extra)
     reuse = _Reuse(store, pipeline)
     params = ChunkParams(settings.chunk_max_tokens, settings.chunk_target_words, settings.chunk_min_words,
                          int(settings.max_file_mb * 1024 * 1024))
