@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import numpy as np
 
 from assistant.types import Passage
-from index.corpusdb import read_glossary, read_passages
+from index.corpusdb import StoredDocument, read_documents, read_glossary, read_passages
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
 from index.store import MANIFEST, IndexManifest, StoreError
@@ -24,6 +25,8 @@ class LoadedIndex:
             self.dense = DenseIndex.load(self.directory / "dense.faiss", ef_search=ef_search)
             self.lexical = LexicalIndex.load(self.directory / "bm25")
             self.glossary: dict[str, str] = read_glossary(self.directory / "corpus.sqlite")
+            self.documents: dict[str, StoredDocument] = {
+                d.meta.id: d for d in read_documents(self.directory / "corpus.sqlite", with_text=True)}
             self.units: DenseIndex | None = None
             if (self.directory / "units.faiss").exists():
                 self.units = DenseIndex.load(self.directory / "units.faiss", ef_search=ef_search)
@@ -31,13 +34,20 @@ class LoadedIndex:
                 self.unit_vectors = np.load(self.directory / "units.npy")
                 self.unit_offsets = np.load(self.directory / "unit_offsets.npy")
                 self.unit_owner = np.repeat(np.arange(len(self.unit_offsets) - 1), np.diff(self.unit_offsets))
-        except (OSError, ValueError, RuntimeError) as exc:
+        except (OSError, ValueError, RuntimeError, sqlite3.Error) as exc:
             raise StoreError(f"index version {self.directory.name} cannot be opened ({exc}): rebuild with `lscb ingest`") from exc
         if not (len(self.passages) == self.dense.size == self.lexical.size == self.manifest.passage_count):
             raise StoreError(
                 f"index version {self.directory.name} is inconsistent: {len(self.passages)} passages, "
                 f"{self.dense.size} vectors, {self.lexical.size} BM25 rows; rebuild with `lscb ingest`"
             )
+        self.row_of: dict[str, int] = {p.id: row for row, p in enumerate(self.passages)}
+
+    def unit_rows(self, row: int) -> range:
+        """Rows of `unit_vectors` that belong to passage `row` (empty without sentence units)."""
+        if self.units is None:
+            return range(0)
+        return range(int(self.unit_offsets[row]), int(self.unit_offsets[row + 1]))
 
     @property
     def version(self) -> str:
