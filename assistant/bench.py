@@ -128,3 +128,30 @@ def run_search_bench(settings: Settings, n: int, console: Console) -> dict:
     }
     _show("lscb bench search", figures, console)
     return figures
+
+
+def run_ask_bench(settings: Settings, n: int, console: Console) -> dict:
+    """Latency of whole answers (urgent check, retrieval, sentence scoring, judging, citation check)."""
+    from assistant.runtime import open_engine
+
+    engine = open_engine(settings, remember=False)
+    questions = bench_questions(n)
+    for q in questions[:10]:
+        engine.ask(q)
+    timings, abstained = [], 0
+    for q in questions:
+        t0 = time.perf_counter()
+        answer = engine.ask(q)
+        timings.append((time.perf_counter() - t0) * 1000)
+        abstained += answer.abstained
+    figures = {
+        "questions": n,
+        "passages": len(engine.index.passages),
+        "answer_p50_ms": round(statistics.median(timings), 2),
+        "answer_p95_ms": round(percentile(timings, 95), 2),
+        "answer_max_ms": round(max(timings), 2),
+        "abstained": abstained,
+        "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, query threads {settings.query_threads}",
+    }
+    _show("lscb bench ask", figures, console)
+    return figures

@@ -112,6 +112,70 @@ def search(ctx: click.Context, query: str | None, top: int, mode: str, as_json: 
             print_hits(hits, out)
 
 
+def _engine(ctx: click.Context):
+    from assistant.runtime import open_engine
+
+    try:
+        return open_engine(_settings(ctx))
+    except StoreError as exc:
+        fail(str(exc))
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer contract as JSON.")
+@click.option("--conversation", "conversation_id", help="Continue this conversation (id from a previous answer).")
+@click.pass_context
+def ask(ctx: click.Context, question: str, as_json: bool, conversation_id: str | None) -> None:
+    """Answer QUESTION from the documents, quoted and cited (or say plainly that they don't hold it)."""
+    from assistant.engine import QuestionError
+    from assistant.render import print_answer
+
+    engine = _engine(ctx)
+    try:
+        answer = engine.ask(question, conversation_id)
+    except QuestionError as exc:
+        fail(str(exc), code=2)
+    if as_json:
+        out.print_json(answer.model_dump_json(by_alias=True))
+    else:
+        print_answer(answer, out)
+
+
+@main.command()
+@click.pass_context
+def chat(ctx: click.Context) -> None:
+    """Ask questions in a loop; follow-ups ("and the year before?") use the conversation so far."""
+    from assistant.engine import QuestionError
+    from assistant.render import print_answer
+
+    engine = _engine(ctx)
+    try:
+        import readline  # noqa: F401  (line editing and history at the prompt, where available)
+    except ImportError:
+        pass
+    console.print(f"Index {engine.corpus_version}. Ask a question; 'new' starts a new conversation; "
+                  "an empty line or Ctrl-D quits.")
+    conversation_id: str | None = None
+    while True:
+        try:
+            text = input("lscb> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not text:
+            break
+        if text.lower() == "new":
+            conversation_id = None
+            continue
+        try:
+            answer = engine.ask(text, conversation_id)
+        except QuestionError as exc:
+            console.print(f"[yellow]{exc}[/yellow]")
+            continue
+        conversation_id = answer.conversation_id
+        print_answer(answer, out)
+
+
 @main.group()
 def index() -> None:
     """Inspect or roll back index versions."""
@@ -215,9 +279,11 @@ def corpus_list(ctx: click.Context, as_json: bool) -> None:
 @click.option("--index", "candidate", help="Compare this index version (id or folder) with the serving one.")
 @click.option("--reports", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
               show_default=True)
+@click.option("--answers/--no-answers", default=True, show_default=True, help="Also score the answer engine.")
+@click.option("--calibrate", is_flag=True, help="Sweep the abstention threshold and print the one to set.")
 @click.pass_context
 def eval_command(ctx: click.Context, gold_dir: Path | None, baselines: bool, gate: bool, candidate: str | None,
-                 report_dir: Path) -> None:
+                 report_dir: Path, answers: bool, calibrate: bool) -> None:
     """Score retrieval on the gold set, side by side with baselines; write reports/eval-<date>.md and .html.
 
     With --index NEW, compare a freshly built version with the serving one, question by question.
@@ -242,10 +308,24 @@ def eval_command(ctx: click.Context, gold_dir: Path | None, baselines: bool, gat
         fail(str(exc))
     embedder = build_embedder(settings)
     embedder.warm_up()
+    if calibrate:
+        from evaluation.run import calibrate_abstention
+
+        points, chosen = calibrate_abstention(settings, index, embedder, gold_dir or GOLD_DIR)
+        table = RichTable("threshold", "abstention recall", "false abstention", title="Abstention sweep")
+        for p in points:
+            if abs(p.threshold * 20 - round(p.threshold * 20)) < 1e-9 or p == chosen:
+                style = "bold green" if p == chosen else ""
+                table.add_row(f"{p.threshold:.2f}", f"{p.recall:.3f}", f"{p.false_abstention:.3f}", style=style)
+        out.print(table)
+        out.print(f"Chosen: LSCB_ABSTAIN_MIN_STRENGTH={chosen.threshold} (recall {chosen.recall:.3f}, false "
+                  f"abstention {chosen.false_abstention:.3f}); current setting {settings.abstain_min_strength}")
+        return
     if other is not None:
         print_comparison(compare(settings, index, other, embedder, gold_dir or GOLD_DIR), out)
         return
-    result = evaluate(settings, index, embedder, gold_dir or GOLD_DIR, baselines=baselines, report_dir=report_dir)
+    result = evaluate(settings, index, embedder, gold_dir or GOLD_DIR, baselines=baselines, report_dir=report_dir,
+                      answers=answers)
     print_eval(result, out)
     if gate and result.failures:
         fail("quality gate failed:\n  " + "\n  ".join(result.failures), code=3)
@@ -278,6 +358,22 @@ def bench_search(ctx: click.Context, queries: int, output: Path | None) -> None:
 
     try:
         figures = run_search_bench(_settings(ctx), n=queries, console=out)
+    except StoreError as exc:
+        fail(str(exc))
+    if output:
+        output.write_text(json.dumps(figures, indent=2))
+
+
+@bench.command("ask")
+@click.option("--questions", default=300, show_default=True)
+@click.option("--output", type=click.Path(path_type=Path))
+@click.pass_context
+def bench_ask(ctx: click.Context, questions: int, output: Path | None) -> None:
+    """Answer latency p50/p95 (retrieval, sentence scoring, checks) over the serving index."""
+    from assistant.bench import run_ask_bench
+
+    try:
+        figures = run_ask_bench(_settings(ctx), n=questions, console=out)
     except StoreError as exc:
         fail(str(exc))
     if output:

@@ -55,6 +55,32 @@ class Settings(BaseSettings):
                                      "appears in fewer than this share of passages")
     heading_weight: float = Field(0.5, ge=0, description="Bonus when the section path names every query word")
 
+    # Answers
+    answer_passages: int = Field(5, ge=1, description="Top passages whose sentences are scored for the answer")
+    answer_max_sentences: int = Field(4, ge=1, le=8, description="Most sentences quoted in one answer")
+    answer_margin: float = Field(0.3, ge=0, description="Quote sentences scoring within this of the best one "
+                                 "(half of it for sentences outside the best one's section)")
+    sentence_lexical_weight: float = Field(0.5, ge=0, description="Weight of query-term coverage in a "
+                                           "sentence's score, beside its cosine similarity")
+    sentence_rank_weight: float = Field(0.2, ge=0, description="Bonus weight / passage rank added to a "
+                                        "sentence's score: evidence from the best passages leads")
+    abstain_min_strength: float = Field(0.62, description="Abstain when the best sentence's strength (cosine + "
+                                        "weighted term coverage) is below this; calibrated with `lscb eval "
+                                        "--calibrate`")
+    urgent_procedure_query: str = Field(
+        "what to do when a child is at risk of significant harm: immediate referral to children's social care "
+        "and the police", description="Added to an urgent message's own words to find the procedure passages")
+    max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused with a message")
+
+    # Conversations
+    conversation_idle_minutes: float = Field(30.0, gt=0, description="A conversation and its turns are "
+                                             "deleted after this long without a new question")
+    conversation_max_turns: int = Field(6, ge=1)
+
+    @property
+    def conversations_path(self) -> Path:
+        return self.data_dir / "conversations.sqlite"
+
     @property
     def index_root(self) -> Path:
         return self.data_dir / "index"

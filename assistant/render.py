@@ -95,3 +95,26 @@ def print_comparison(comparison, console: Console) -> None:
                 moved.add_row(qid, question, str(before or "-"), str(after or "-"))
             console.print(moved)
     console.print(f"{len(comparison.better)} better, {len(comparison.worse)} worse, {comparison.unchanged} unchanged")
+
+
+def print_answer(answer, console: Console) -> None:
+    """An Answer in the terminal: urgent lines, the quoted answer, its sources, related passages."""
+    for line in answer.notices:
+        console.print(f"[bold red]{line}[/bold red]", highlight=False)
+    if answer.resolved_question:
+        console.print(f"[dim](read as: {answer.resolved_question})[/dim]", highlight=False)
+    console.print(answer.answer, highlight=False)
+    if answer.edition:
+        console.print(f"[dim]{answer.edition}[/dim]", highlight=False)
+    if answer.citations:
+        console.print("[bold]Sources[/bold]")
+        for c in answer.citations:
+            where = " · ".join(x for x in (c.title, c.section or None, f"page {c.page}" if c.page else None,
+                                           f"para {c.paragraph}" if c.paragraph else None,
+                                           f"{c.published:%B %Y}" if c.published else None) if x)
+            console.print(f"  [{c.n}] {where}", highlight=False)
+    if answer.related:
+        console.print("[bold]Related, but not an answer[/bold]")
+        for r in answer.related:
+            console.print(f"  • {r.title} · {r.section}{f' · page {r.page}' if r.page else ''}", highlight=False)
+    console.print(f"[dim]corpus {answer.corpus_version} · {answer.timings_ms.get('total', 0):.0f} ms[/dim]")

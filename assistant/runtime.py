@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from assistant.config import Settings
 from index.embedder import Embedder, make_embedder
 from index.loaded import LoadedIndex
 from index.retriever import HybridRetriever
 from index.store import IndexStore
+
+if TYPE_CHECKING:
+    from assistant.conversation import ConversationStore
+    from assistant.engine import AnswerEngine, EngineOptions
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -34,3 +40,33 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Hybr
     retriever = HybridRetriever(index, embedder, **retriever_options(settings))
     retriever.warm_up()
     return retriever
+
+
+def engine_options(settings: Settings) -> EngineOptions:
+    from assistant.engine import EngineOptions
+
+    return EngineOptions(passages=settings.answer_passages, max_sentences=settings.answer_max_sentences,
+                         margin=settings.answer_margin, lexical_weight=settings.sentence_lexical_weight,
+                         rank_weight=settings.sentence_rank_weight,
+                         min_strength=settings.abstain_min_strength,
+                         procedure_query=settings.urgent_procedure_query, max_question_chars=settings.max_question_chars)
+
+
+def open_conversations(settings: Settings) -> ConversationStore:
+    from assistant.conversation import ConversationStore
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return ConversationStore(settings.conversations_path, idle_seconds=settings.conversation_idle_minutes * 60,
+                             max_turns=settings.conversation_max_turns)
+
+
+def open_engine(settings: Settings, embedder: Embedder | None = None, retriever: HybridRetriever | None = None,
+                remember: bool = True) -> AnswerEngine:
+    """A warmed-up answer engine over the serving index (conversations kept in the data folder if `remember`)."""
+    from assistant.engine import AnswerEngine
+
+    retriever = retriever or open_retriever(settings, embedder)
+    engine = AnswerEngine(retriever, engine_options(settings),
+                          conversations=open_conversations(settings) if remember else None)
+    engine.warm_up()
+    return engine

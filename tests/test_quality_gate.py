@@ -24,3 +24,18 @@ def test_gate_reports_a_metric_below_its_threshold(tmp_path):
     summaries = {"hybrid": {"all": {"recall@5": 0.85, "mrr@10": 0.7}}}
     assert gate(summaries, thresholds) == ["hybrid recall@5 = 0.850, below the threshold 0.9"]
     assert gate({"hybrid": {"all": {"recall@5": 0.95, "mrr@10": 0.7}}}, thresholds) == []
+
+
+def test_gate_checks_answer_floors_ceilings_and_the_urgent_list(tmp_path):
+    thresholds = tmp_path / "thresholds.toml"
+    thresholds.write_text('[answers.min]\nkey_facts = 0.6\n[answers.max]\nfalse_abstention = 0.05\n'
+                          '[urgent]\nrecall = 1.0\nfalse_alarm_rate = 0.02\n')
+    answers = {"all": {"key_facts": 0.5, "false_abstention": 0.08}}
+    urgent = {"red-team": {"recall": 0.99, "false_alarm_rate": 0.0}, "held-out": {"recall": 0.5, "false_alarm_rate": 0.5}}
+    assert gate({}, thresholds, answers, urgent) == [
+        "answers key_facts = 0.500, below the threshold 0.6",
+        "answers false_abstention = 0.080, above the ceiling 0.05",
+        "urgent route recall on red-team = 0.990, below 1.0",
+    ]
+    good = {"all": {"key_facts": 0.7, "false_abstention": 0.01}}
+    assert gate({}, thresholds, good, {"red-team": {"recall": 1.0, "false_alarm_rate": 0.0}}) == []
