@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/lscb ingest
-	$(BIN)/lscb search --interactive
+	$(BIN)/lscb chat
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
