@@ -28,7 +28,8 @@ _YEAR = re.compile(r"(?:^|\b(?:in|for|during|of|since|by|from|to|at|before|after
                    r"|\d{1,2}(?:st|nd|rd|th)?)\s+)((?:19|20)\d{2})(?![\d/]|\s*[–-]\s*\d)", re.IGNORECASE)
 _FIGURE_QUESTION = re.compile(
     r"\b(how\s+many|how\s+much|how\s+long|what\s+(?:percentage|proportion|share|number|rate|amount|figure|total"
-    r"|cost|level\s+of\s+spend)|number\s+of|percentage\s+of|per\s*cent|%|rate\s+of|average|how\s+often\s+did)\b",
+    r"|cost|level\s+of\s+spend)|number\s+of|percentage\s+of|per\s*cent|rate\s+of|average|how\s+often\s+did)\b"
+    r"|(?<!\w)%",
     re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w/])[£$]?\d[\d,]*(?:\.\d+)?%?(?![\w/])")
 _WORDS = re.compile(r"[a-z]+")
@@ -66,8 +67,8 @@ class Period:
         return self.last is None and re.search(rf"(?<!\d){self.first}(?!\d)", text) is not None
 
 
-_NAMED_YEAR = re.compile(r"\b(act|regulations|order|together|guidance|edition|version)\s+((?:19|20)\d{2})\b",
-                         re.IGNORECASE)
+_NAMED_YEAR = re.compile(r"\b(acts?|regulations|order|together|guidance|edition|version)\s+((?:19|20)\d{2})"
+                         r"((?:\s*(?:,|and|&)\s*(?:19|20)\d{2})*)\b", re.IGNORECASE)
 
 
 def asked_periods(question: str, titles: tuple[str, ...] = ()) -> list[Period]:
@@ -76,7 +77,7 @@ def asked_periods(question: str, titles: tuple[str, ...] = ()) -> list[Period]:
     A year that names a law or a document ("Children Act 1989", "Working Together 2023", any year in a
     title from `titles`) is not a period.
     """
-    named = {m.group(2) for m in _NAMED_YEAR.finditer(question)}
+    named = {y for m in _NAMED_YEAR.finditer(question) for y in re.findall(r"(?:19|20)\d{2}", m.group(0))}
     named |= {y for t in titles for y in re.findall(r"(?:19|20)\d{2}", t) if y in question}
     question = _NAMED_YEAR.sub(" ", question)
     periods = []
@@ -98,9 +99,8 @@ def states_figure(text: str) -> bool:
     """True when the text holds a number that is not just a year or period ("4125", "83.4%", "£14,621")."""
     text = _PERIOD.sub(" ", re.sub(r"(\d{4})/\s+(\d{2})\b", r"\1/\2", text))
     for match in _NUMBER.finditer(text):
-        token = match.group(0).lstrip("£$").rstrip("%").replace(",", "")
-        if re.fullmatch(r"(19|20)\d{2}", token) and not match.group(0).endswith("%"):
-            continue
+        if re.fullmatch(r"(19|20)\d{2}", match.group(0)):
+            continue  # a bare year; "2,034", "£2,000" and "2010%" are figures
         return True
     return bool(re.search(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
                           r"|fifty|hundred|half|third|quarter)\b", text, re.IGNORECASE))
@@ -108,15 +108,35 @@ def states_figure(text: str) -> bool:
 
 @lru_cache(maxsize=4)
 def load_places(path: Path = PLACES_FILE) -> dict[str, str]:
-    """Normalised place key -> the place's name as written in the file."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return {_key(line): line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    """Normalised place key -> the place's name as written in the file.
+
+    A name marked with a trailing '*' is also an everyday word ("Reading", "Bury"): its key keeps its capital
+    letter and it only matches when the question capitalises it.
+    """
+    places = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name = line.strip()
+        if not name or name.startswith("#"):
+            continue
+        if name.endswith("*"):
+            name = name.rstrip("* ").strip()
+            places["=" + name] = name
+        else:
+            places[_key(name)] = name
+    return places
 
 
 def asked_places(question: str, places: dict[str, str]) -> set[str]:
-    """Places from the list that the question names (whole words, any case)."""
+    """Places from the list that the question names (whole words; any case unless marked in the file)."""
     text = f" {_key(question)} "
-    return {name for key, name in places.items() if f" {key} " in text}
+    found = set()
+    for key, name in places.items():
+        if key.startswith("="):
+            if re.search(rf"(?<![\w-]){re.escape(key[1:])}(?![\w-])", question):
+                found.add(name)
+        elif f" {key} " in text:
+            found.add(name)
+    return found
 
 
 @dataclass(frozen=True)

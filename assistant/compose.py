@@ -116,8 +116,10 @@ def table_header(quote: Quote) -> list[str] | None:
 def render_row(quote: Quote) -> str:
     """A table row as 'header: cell' pairs (empty cells dropped), or the cells alone when headers don't fit."""
     cells = quote.text.split("\t")
+    while len(cells) > 1 and not cells[-1].strip():
+        cells.pop()
     header = table_header(quote)
-    if header is None or len(header) < len([c for c in cells if c.strip()]):
+    if header is None or len(header) < len(cells):
         return " · ".join(c.strip() for c in cells if c.strip())
     pairs = [f"{h.strip()}: {c.strip()}" if h.strip() else c.strip()
              for h, c in zip(header, cells) if c.strip()]

@@ -26,7 +26,10 @@ class Editions:
     def _supersedes(a: DocumentMeta, b: DocumentMeta) -> bool:
         if b.id in a.supersedes:
             return True
-        same_series = a.kind == b.kind and a.area == b.area and a.publisher == b.publisher
+        # Only documents whose manifest names area and publisher can be an implied series: two unlisted files
+        # (no area, no publisher) are not editions of each other.
+        same_series = (a.kind == b.kind and a.area == b.area and a.publisher == b.publisher
+                       and bool(a.area) and bool(a.publisher))
         return same_series and a.published is not None and b.published is not None and a.published > b.published
 
     def prefer_newer(self, candidates: list[Candidate], margin: float) -> list[Candidate]:

@@ -23,5 +23,5 @@ def verify_citations(citations: list[Citation], index: LoadedIndex) -> None:
         if document is None or document.text[citation.start:citation.end] != citation.quote:
             raise CitationError(f"citation [{citation.n}]: offsets {citation.start}:{citation.end} do not slice "
                                 f"the quote from {citation.document_id}")
-        if not passage.start <= citation.start and citation.end <= passage.end:
+        if not (passage.start <= citation.start and citation.end <= passage.end):
             raise CitationError(f"citation [{citation.n}]: offsets fall outside passage {passage.id}")

@@ -103,6 +103,7 @@ def summarise_answers(rows: Sequence[AnswerRow]) -> dict[str, dict[str, float]]:
             "p95_ms": percentile(latencies, 95),
         }
     followups = [r.key_facts for r in rows if r.category == "followup" and r.key_facts is not None]
+    summary.setdefault("all", {"n": 0.0})
     summary["all"]["multi_turn"] = mean(followups) if followups else 1.0
     return summary
 
