@@ -155,3 +155,30 @@ def run_ask_bench(settings: Settings, n: int, console: Console) -> dict:
     }
     _show("lscb bench ask", figures, console)
     return figures
+
+
+def run_indicator_bench(settings: Settings, n: int, console: Console) -> dict:
+    """Latency of indicator lookups (query embedding included) for the gold set's figure questions."""
+    from assistant.runtime import open_indicator_lookup
+    from evaluation.goldset import load_gold
+
+    lookup = open_indicator_lookup(settings)
+    figure_questions = [q.retrieval_query for q in load_gold() if q.indicator is not None] or bench_questions(10)
+    questions = [figure_questions[i % len(figure_questions)] for i in range(n)]
+    for q in questions[:10]:
+        lookup.lookup(q)
+    timings = []
+    for q in questions:
+        t0 = time.perf_counter()
+        lookup.lookup(q)
+        timings.append((time.perf_counter() - t0) * 1000)
+    figures = {
+        "lookups": n,
+        "records": len(lookup.records),
+        "series": len(lookup.series),
+        "lookup_p50_ms": round(statistics.median(timings), 2),
+        "lookup_p95_ms": round(percentile(timings, 95), 2),
+        "lookup_max_ms": round(max(timings), 2),
+    }
+    _show("lscb bench indicators", figures, console)
+    return figures

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from assistant.config import Settings
-from assistant.runtime import build_embedder, open_retriever
+from assistant.runtime import build_embedder, open_index, open_indicator_lookup, open_retriever
 from corpus.manifest import ManifestError
 from corpus.worker import WorkerError
 from index.store import StoreError
@@ -174,6 +174,140 @@ def chat(ctx: click.Context) -> None:
             continue
         conversation_id = answer.conversation_id
         print_answer(answer, out)
+
+
+@main.command()
+@click.option("--host", help="Address to bind (default LSCB_HOST, 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default LSCB_PORT, 8000).")
+@click.option("--workers", type=int, help="Worker processes (default LSCB_WORKERS, 1).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the API, the widget demo page at /, the admin page and the Slack endpoint."""
+    import os
+
+    import uvicorn
+
+    from assistant.api.app import check_secrets
+
+    settings = _settings(ctx)
+    try:
+        check_secrets(settings)
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    # Worker processes read their settings from the environment: pass on what the command line chose.
+    os.environ["LSCB_CORPUS_DIR"] = str(settings.corpus_dir)
+    os.environ["LSCB_DATA_DIR"] = str(settings.data_dir)
+    host, port = host or settings.host, port or settings.port
+    console.print(f"Serving on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops after requests finish.")
+    uvicorn.run("assistant.api.main:build", factory=True, host=host, port=port, workers=workers or settings.workers,
+                timeout_graceful_shutdown=30, log_level="info", access_log=False)
+
+
+@main.command()
+@click.option("--socket", "socket_mode", is_flag=True,
+              help="Connect to Slack with Socket Mode (SLACK_APP_TOKEN) instead of serving HTTP.")
+@click.pass_context
+def slack(ctx: click.Context, socket_mode: bool) -> None:
+    """Run the Slack bot. HTTP mode is part of `lscb serve` (POST /slack/events); --socket connects out."""
+    settings = _settings(ctx)
+    if not socket_mode:
+        fail("the Slack bot's HTTP mode runs inside `lscb serve` at /slack/events when SLACK_BOT_TOKEN and "
+             "SLACK_SIGNING_SECRET are set; use `lscb slack --socket` to connect with Socket Mode instead", code=2)
+    missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),
+                                        ("SLACK_APP_TOKEN", settings.slack_app_token)) if not value]
+    if missing:
+        fail(f"set {' and '.join(missing)} first (see bots/slack/README.md)", code=2)
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    from assistant.api.services import Services
+    from bots.slack import CurrentEngine, EventLedger, build_slack_app, run_socket_mode
+
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    try:
+        identity = client.auth_test()
+    except SlackApiError as exc:
+        fail(f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')}): copy the Bot User OAuth Token (xoxb-) "
+             "from the app's Install App page")
+    services = Services(settings)
+    try:
+        services.warm_up()
+        app = build_slack_app(
+            CurrentEngine(services.engine), client, settings.slack_signing_secret, services.history,
+            EventLedger(settings.slack_events_path), public_base_url=settings.public_url,
+            command=settings.slack_command,
+            home_documents=lambda: [d.meta.title for d in services.engine().index.documents.values()])
+        console.print(f"Slack: connecting as @{identity.get('user')} to {identity.get('team')} with Socket Mode "
+                      f"(index {services.engine().corpus_version}); Ctrl-C to stop")
+        run_socket_mode(app, settings.slack_app_token, housekeeping=services.housekeeping)
+    except (StoreError, ValueError) as exc:
+        fail(str(exc))
+    finally:
+        services.close()
+
+
+@main.group()
+def indicators() -> None:
+    """The figures extracted from the documents' tables and prose."""
+
+
+@indicators.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def indicators_list(ctx: click.Context, as_json: bool) -> None:
+    """Every indicator series: name, unit, breakdowns, periods, areas and source."""
+    from assistant.indicators.lookup import group_series
+    from assistant.render import print_series
+
+    try:
+        index = open_index(_settings(ctx))
+    except StoreError as exc:
+        fail(str(exc))
+
+    series = group_series(index.indicators)
+    if as_json:
+        out.print_json(json.dumps([{"indicator": s.indicator, "unit": s.unit, "document_id": s.key[0],
+                                    "table_id": s.key[1], "records": len(s.records), "breakdowns": s.breakdowns,
+                                    "periods": sorted({r.period for r in s.records if r.period}),
+                                    "areas": sorted({r.area for r in s.records if r.area})} for s in series]))
+    else:
+        print_series(series, out)
+
+
+@indicators.command("show")
+@click.argument("name")
+@click.option("--period")
+@click.option("--area")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def indicators_show(ctx: click.Context, name: str, period: str | None, area: str | None, as_json: bool) -> None:
+    """The records of the series best matching NAME (all periods unless --period)."""
+    _show_lookup(ctx, name, period, area, as_json)
+
+
+@indicators.command("search")
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def indicators_search(ctx: click.Context, text: str, as_json: bool) -> None:
+    """Look up a figure as a question would ("% of assessments within 45 days vs national 2016/17")."""
+    _show_lookup(ctx, text, None, None, as_json)
+
+
+def _show_lookup(ctx: click.Context, text: str, period: str | None, area: str | None, as_json: bool) -> None:
+    from assistant.render import print_records
+
+    try:
+        lookup = open_indicator_lookup(_settings(ctx))
+    except StoreError as exc:
+        fail(str(exc))
+    result = lookup.lookup(text, period=period, area=area)
+    if as_json:
+        out.print_json(json.dumps({"series": result.series.indicator if result.series else None,
+                                   "score": round(result.score, 4), "missing_period": result.missing_period,
+                                   "records": [r.model_dump(mode="json") for r in result.records]}))
+        return
+    print_records(result, out)
 
 
 @main.group()
@@ -374,6 +508,22 @@ def bench_ask(ctx: click.Context, questions: int, output: Path | None) -> None:
 
     try:
         figures = run_ask_bench(_settings(ctx), n=questions, console=out)
+    except StoreError as exc:
+        fail(str(exc))
+    if output:
+        output.write_text(json.dumps(figures, indent=2))
+
+
+@bench.command("indicators")
+@click.option("--lookups", default=300, show_default=True)
+@click.option("--output", type=click.Path(path_type=Path))
+@click.pass_context
+def bench_indicators(ctx: click.Context, lookups: int, output: Path | None) -> None:
+    """Indicator lookup latency p50/p95 (query embedding included) over the serving index."""
+    from assistant.bench import run_indicator_bench
+
+    try:
+        figures = run_indicator_bench(_settings(ctx), n=lookups, console=out)
     except StoreError as exc:
         fail(str(exc))
     if output:

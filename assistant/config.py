@@ -14,7 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Settings for every component; read from `LSCB_*` environment variables and an optional `.env`."""
 
-    model_config = SettingsConfigDict(env_prefix="LSCB_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="LSCB_", env_file=".env", extra="ignore", populate_by_name=True)
 
     # Where things live
     corpus_dir: Path = Field(PROJECT_ROOT / "corpus" / "documents", description="Folder of the corpus and its corpus.toml")
@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     abstain_min_strength: float = Field(0.62, description="Abstain when the best sentence's strength (cosine + "
                                         "weighted term coverage) is below this; calibrated with `lscb eval "
                                         "--calibrate`")
+    indicator_min_score: float = Field(0.8, description="A figure question is answered from the indicator store "
+                                       "when the best series matches at least this well (cosine + term coverage)")
+    indicator_min_coverage: float = Field(0.5, ge=0, le=1, description="A series is a candidate only when its name, "
+                                          "breakdowns and areas use at least this rarity-weighted share of the "
+                                          "question's words (a wrong figure is worse than none)")
     urgent_procedure_query: str = Field(
         "what to do when a child is at risk of significant harm: immediate referral to children's social care "
         "and the police", description="Added to an urgent message's own words to find the procedure passages")
@@ -76,6 +81,37 @@ class Settings(BaseSettings):
     conversation_idle_minutes: float = Field(30.0, gt=0, description="A conversation and its turns are "
                                              "deleted after this long without a new question")
     conversation_max_turns: int = Field(6, ge=1)
+
+    # HTTP service
+    host: str = Field("127.0.0.1", description="Address `lscb serve` binds")
+    port: int = Field(8000, ge=1, le=65535)
+    workers: int = Field(1, ge=1, description="Worker processes for `lscb serve`")
+    public_url: str | None = Field(None, description="The service's public base URL (absolute links in Slack)")
+    cors_origins: list[str] = Field(default_factory=list, description="Sites allowed to call the API from a "
+                                    "browser, e.g. [\"https://www.redbridgelscb.org.uk\"]; nothing else gets CORS")
+    ask_rate_per_minute: int = Field(30, ge=1, description="Questions per minute per client on /api/ask")
+    max_body_kb: int = Field(64, ge=1, description="Largest JSON request body accepted")
+    max_upload_mb: float = Field(25.0, gt=0, description="Largest document upload on the admin page")
+    history_retention_days: float = Field(90.0, gt=0, description="Query and feedback history older than this "
+                                          "is deleted")
+    admin_token: str | None = Field(None, description="Bearer token for /admin; unset disables the admin page; a "
+                                    "placeholder or short token stops the service from starting")
+
+    # Slack
+    slack_bot_token: str | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field("https://slack.com/api/", description="Slack Web API base URL (a proxy or a mock)")
+    slack_command: str = Field("/lscb", pattern=r"^/[a-z0-9_-]{1,31}$",
+                               description="The slash command, as in bots/slack/manifest.yaml")
+
+    @property
+    def slack_events_path(self) -> Path:
+        return self.data_dir / "slack-events.sqlite"
+
+    @property
+    def history_path(self) -> Path:
+        return self.data_dir / "history.sqlite"
 
     @property
     def conversations_path(self) -> Path:

@@ -12,16 +12,18 @@ import time
 import uuid
 from dataclasses import dataclass, replace
 
-from assistant.abstain import EvidenceJudge, Judgement, asked_periods
+from assistant.abstain import EvidenceJudge, Judgement, asked_periods, wants_figure
 from assistant.compose import Quote, compose, document_url, quotes_for, select
 from assistant.contacts import find_contacts
-from assistant.contract import Answer, Citation, Related
+from assistant.contract import Answer, Citation, IndicatorValue, Related
 from assistant.conversation import ConversationStore, Turn
 from assistant.editions import Editions
 from assistant.evidence import Candidate, SentenceScorer, TermWeights
 from assistant.followup import resolve_followup
+from assistant.indicators.answer import figure_answer
+from assistant.indicators.lookup import IndicatorLookup, LookupResult, Series
 from assistant.redact import redact
-from assistant.types import SearchHit
+from assistant.types import PassageKind, SearchHit
 from assistant.urgent import UrgentDetector
 from assistant.verify import verify_citations
 from index.lexical import tokenize
@@ -46,6 +48,8 @@ class EngineOptions:
     min_strength: float = 0.62
     max_question_chars: int = 1000
     related: int = 3
+    indicator_min_score: float = 0.8
+    indicator_min_coverage: float = 0.5
     procedure_query: str = "what to do when a child is at risk of significant harm: referral to children's social care"
 
 
@@ -62,7 +66,12 @@ class AnswerEngine:
         self._scorer: SentenceScorer | None = None
         self._judge: EvidenceJudge | None = None
         self._contacts: list[Quote] | None = None
+        self._lookup: IndicatorLookup | None = None
         self.editions = Editions({d.meta.id: d.meta for d in self.index.documents.values()})
+
+    @property
+    def indicator_lookup(self) -> IndicatorLookup | None:
+        return self._lookup
 
     @property
     def corpus_version(self) -> str:
@@ -78,6 +87,9 @@ class AnswerEngine:
         self._judge = EvidenceJudge(self.options.min_strength, areas, self.options.lexical_weight)
         local = {a for a in areas if "national" not in a.lower()}
         self._contacts = find_contacts(self.index, local)
+        self._lookup = IndicatorLookup(self.index.indicators, self.retriever.embedder, weights,
+                                       local_areas=tuple(local), min_coverage=self.options.indicator_min_coverage)
+        self._lookup.warm_up()
 
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
         """Answer one question; raises QuestionError for an empty or over-long question."""
@@ -105,7 +117,25 @@ class AnswerEngine:
             judgement = replace(judgement, abstain=False) if judgement.candidates else judgement
         clock = time.perf_counter()
         notices = self.urgent.notice(self._front_door()) if urgent else []
-        if judgement.abstain:
+        figures = self._figures(retrieval) if not urgent else None
+        indicators: list[IndicatorValue] = []
+        if figures is not None and figures.missing_period:
+            available = ", ".join(figures.available_periods) or "no period"
+            judgement = Judgement(True, f"They give {figures.series.indicator if figures.series else 'this'} for "
+                                        f"{available}, not for {' and '.join(figures.periods)}.", by_rule=True)
+            answer_text, citations, edition = self._abstention(judgement)
+        elif figures is not None and (stated := figure_answer(figures, self.index))[0]:
+            answer_text, citations, indicators = stated
+            if not judgement.abstain:
+                # The figure first, then the sentences around it that explain it (trend, comparison, context).
+                context = [c for c in select(judgement.candidates, 2, self.options.margin)
+                           if c.passage.kind is not PassageKind.TABLE]
+                more_text, more = compose(quotes_for(context), self.index.documents, first=len(citations) + 1)
+                if more:
+                    answer_text, citations = f"{answer_text}\n{more_text}", citations + more
+            judgement = Judgement(False, "", judgement.candidates, figures.score)
+            edition = self.editions.note(citations)
+        elif judgement.abstain:
             answer_text, citations, edition = self._abstention(judgement)
         else:
             chosen = select(judgement.candidates, self.options.max_sentences, self.options.margin)
@@ -114,9 +144,10 @@ class AnswerEngine:
         verify_citations(citations, self.index)
         timings["answer"] = _ms(clock)
 
-        conversation_id = self._remember(conversation_id, query, judgement, citations)
+        conversation_id = self._remember(conversation_id, query, judgement, indicators)
         return Answer(
             question=text, answer=answer_text, abstained=judgement.abstain, urgent=urgent, citations=citations,
+            indicators=indicators,
             related=self._related(retrieval.hits, citations) if judgement.abstain else [], notices=notices,
             edition=edition, conversation_id=conversation_id,
             resolved_question=query if resolution.followup else None, corpus_version=self.index.version,
@@ -137,6 +168,25 @@ class AnswerEngine:
         judgement = self._judge.judge(retrieval.query.dense, candidates)
         timings["judge"] = _ms(clock)
         return retrieval, judgement
+
+    def _figures(self, retrieval: Retrieval) -> LookupResult | None:
+        """The indicator lookup for a figure question, when a series matches confidently enough."""
+        if self._lookup is None or not wants_figure(retrieval.query.dense):
+            return None
+        top = retrieval.hits[: self.options.passages]
+        tables = {h.passage.table_id for h in top if h.passage.table_id}
+        spans = [(h.passage.document_id, h.passage.start, h.passage.end) for h in top]
+
+        def retrieved(series: Series) -> bool:
+            """A series is a candidate only when the passage that prints it was retrieved for the question."""
+            record = series.records[0]
+            if record.source == "table":
+                return record.table_id in tables
+            return any(doc == record.document_id and start <= (record.start or -1) < end for doc, start, end in spans)
+
+        result = self._lookup.lookup(retrieval.query.dense, retrieval.vector, expanded=retrieval.query.lexical,
+                                     allowed=retrieved)
+        return result if result.series is not None and result.score >= self.options.indicator_min_score else None
 
     def _abstention(self, judgement: Judgement) -> tuple[str, list[Citation], str | None]:
         lines = [f"I could not find this in the documents. {judgement.reason}"]
@@ -184,11 +234,11 @@ class AnswerEngine:
         return turns[-1] if turns else None
 
     def _remember(self, conversation_id: str | None, query: str, judgement: Judgement,
-                  citations: list[Citation]) -> str | None:
+                  indicators: list[IndicatorValue]) -> str | None:
         if self.conversations is None:
             return conversation_id
         conversation_id = conversation_id or self.conversations.new_id()
-        periods = asked_periods(query)
+        periods = asked_periods(query) or [p for p in dict.fromkeys(i.period for i in indicators) if p][:1]
         top: Candidate | None = judgement.candidates[0] if judgement.candidates and not judgement.abstain else None
         topic = top.passage.section[-1] if top and top.passage.section else None
         self.conversations.append(conversation_id, Turn(

@@ -118,3 +118,32 @@ def print_answer(answer, console: Console) -> None:
         for r in answer.related:
             console.print(f"  • {r.title} · {r.section}{f' · page {r.page}' if r.page else ''}", highlight=False)
     console.print(f"[dim]corpus {answer.corpus_version} · {answer.timings_ms.get('total', 0):.0f} ms[/dim]")
+
+
+def print_series(series, console: Console) -> None:
+    """`lscb indicators list`: one row per series."""
+    table = RichTable("indicator", "unit", "breakdowns", "periods", "areas", "records", "source",
+                      title=f"{len(series)} indicator series")
+    for s in series:
+        periods = sorted({r.period for r in s.records if r.period})
+        table.add_row(s.indicator, s.unit, str(len(s.breakdowns)), ", ".join(periods[:4]) + (" …" if len(periods) > 4 else ""),
+                      ", ".join(sorted({r.area for r in s.records if r.area})), str(len(s.records)),
+                      f"{s.key[0]}{' ' + s.key[1].split(':')[-1] if s.key[1] else ' prose'}")
+    console.print(table)
+
+
+def print_records(result, console: Console) -> None:
+    """`lscb indicators show|search`: the matched series and its records."""
+    if result.series is None:
+        console.print("No indicators in this index.")
+        return
+    console.print(f"[bold]{result.series.indicator}[/bold] [dim](match {result.score:.3f})[/dim]")
+    if result.missing_period:
+        console.print(f"Not published for {', '.join(result.periods)}; periods available: "
+                      f"{', '.join(result.available_periods) or 'none'}")
+        return
+    table = RichTable("breakdown", "area", "period", "value", "unit", "page", "from", "note")
+    for r in result.records:
+        table.add_row(r.breakdown or "", r.area or "", r.period or "", f"{r.value:g}", r.unit,
+                      str(r.page or ""), r.source, r.note or "")
+    console.print(table)

@@ -13,6 +13,7 @@ from index.store import IndexStore
 if TYPE_CHECKING:
     from assistant.conversation import ConversationStore
     from assistant.engine import AnswerEngine, EngineOptions
+    from assistant.indicators.lookup import IndicatorLookup
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -49,7 +50,9 @@ def engine_options(settings: Settings) -> EngineOptions:
                          margin=settings.answer_margin, lexical_weight=settings.sentence_lexical_weight,
                          rank_weight=settings.sentence_rank_weight,
                          min_strength=settings.abstain_min_strength,
-                         procedure_query=settings.urgent_procedure_query, max_question_chars=settings.max_question_chars)
+                         procedure_query=settings.urgent_procedure_query,
+                         indicator_min_score=settings.indicator_min_score,
+                         indicator_min_coverage=settings.indicator_min_coverage, max_question_chars=settings.max_question_chars)
 
 
 def open_conversations(settings: Settings) -> ConversationStore:
@@ -70,3 +73,19 @@ def open_engine(settings: Settings, embedder: Embedder | None = None, retriever:
                           conversations=open_conversations(settings) if remember else None)
     engine.warm_up()
     return engine
+
+
+def open_indicator_lookup(settings: Settings, embedder: Embedder | None = None) -> IndicatorLookup:
+    """A warmed-up indicator lookup over the serving index (term weights from its passages)."""
+    from assistant.evidence import TermWeights
+    from assistant.indicators.lookup import IndicatorLookup
+    from assistant.indicators.store import canonical_area
+
+    index = open_index(settings)
+    embedder = embedder or build_embedder(settings)
+    embedder.warm_up()
+    areas = {d.meta.area for d in index.documents.values() if d.meta.area and canonical_area(d.meta.area) != "National"}
+    lookup = IndicatorLookup(index.indicators, embedder, TermWeights([p.index_text() for p in index.passages]),
+                             local_areas=tuple(sorted(areas)), min_coverage=settings.indicator_min_coverage)
+    lookup.warm_up()
+    return lookup

@@ -19,6 +19,11 @@ def _numbers(text: str) -> set[str]:
     return {m.group(0).lstrip("£$").replace(",", "").rstrip("%") for m in _NUMBER.finditer(text)}
 
 
+def numbers_in(text: str) -> set[str]:
+    """The figures written in `text`, normalised ("4,125" -> "4125", "83.4%" -> "83.4")."""
+    return _numbers(text)
+
+
 def fact_present(answer: str, fact: str | int | float) -> bool:
     """A key fact is stated: a number matches as a number ("4,125" = "4125"), text matches normalised."""
     fact_text = str(fact)
@@ -70,6 +75,11 @@ def _unit(value: str | None) -> str:
 
 
 def _period(value: str | None) -> str:
+    """Canonical period text; a year-end point ('31 March 2017') is its financial year ('2016/17')."""
+    end = re.fullmatch(r"\s*31\s+march\s+((?:19|20)\d{2})\s*", (value or "").lower())
+    if end:
+        year = int(end.group(1))
+        return f"{year - 1}/{year % 100:02d}"
     text = re.sub(r"\s+", "", (value or "").lower()).replace("–", "-")
     match = re.fullmatch(r"(\d{4})[-/](\d{2}|\d{4})", text)
     return f"{match.group(1)}/{match.group(2)[-2:]}" if match else text

@@ -6,18 +6,21 @@ conversation, so multi-turn accuracy measures the resolution, not a hand-written
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.contract import Answer
-from evaluation.answer_metrics import abstention_scores, citation_supports, citation_valid, key_fact_accuracy
+from evaluation.answer_metrics import (abstention_scores, citation_supports, citation_valid, indicator_match,
+                                       key_fact_accuracy, numbers_in)
 from evaluation.goldset import GoldQuestion
 from evaluation.metrics import mean, percentile
 from index.loaded import LoadedIndex
 
 Ask = Callable[[str, str | None], Answer]
+_MARKER = re.compile(r"\[\d+\]")
 
 
 @dataclass
@@ -34,6 +37,8 @@ class AnswerRow:
     urgent: bool
     latency_ms: float
     answer: str
+    indicator_ok: bool | None = None  # expected figure found among the answer's indicators (value, unit, period, area)
+    grounded: bool = True  # every number the answer states appears in one of its cited quotes
 
 
 def _valid(answer: Answer, index: LoadedIndex) -> bool:
@@ -56,8 +61,20 @@ def _row(q: GoldQuestion, answer: Answer, latency_ms: float, index: LoadedIndex)
         (0.0 if answer.abstained else key_fact_accuracy(answer.answer, q.key_facts))
     supported = None if not answerable or not q.relevant else \
         (not answer.abstained and citation_supports(cited_texts, [e.quote for e in q.relevant]))
+    indicator_ok = None
+    if q.indicator is not None and not q.abstain:
+        expected = q.indicator.model_dump()
+        indicator_ok = any(indicator_match(expected, i.model_dump()) for i in answer.indicators)
     return AnswerRow(q.id, q.category, q.style, q.question, q.abstain, answer.abstained, facts,
-                     _valid(answer, index), supported, answer.urgent, latency_ms, answer.answer)
+                     _valid(answer, index), supported, answer.urgent, latency_ms, answer.answer, indicator_ok,
+                     numbers_grounded(answer))
+
+
+def numbers_grounded(answer: Answer) -> bool:
+    """Every figure in the answer text (citation markers aside) is printed in one of the cited quotes."""
+    text = _MARKER.sub(" ", answer.answer)
+    quoted = set().union(*(numbers_in(c.quote) for c in answer.citations)) if answer.citations else set()
+    return numbers_in(text) <= quoted
 
 
 def run_answers(questions: Sequence[GoldQuestion], ask: Ask, new_conversation: Callable[[], str],
@@ -99,6 +116,9 @@ def summarise_answers(rows: Sequence[AnswerRow]) -> dict[str, dict[str, float]]:
             "abstention_precision": abstention["precision"],
             "abstention_recall": abstention["recall"],
             "false_abstention": abstention["false_abstention"],
+            "indicator_exact": mean([float(r.indicator_ok) for r in members if r.indicator_ok is not None])
+            if any(r.indicator_ok is not None for r in members) else 1.0,
+            "figures_grounded": mean([float(r.grounded) for r in members]),
             "p50_ms": percentile(latencies, 50),
             "p95_ms": percentile(latencies, 95),
         }
@@ -118,7 +138,7 @@ def urgent_scores(detect: Callable[[str], bool], urgent: Sequence[str], ordinary
 
 
 ANSWER_METRICS = ("key_facts", "all_key_facts", "citation_validity", "citation_support", "abstention_precision",
-                  "abstention_recall", "false_abstention")
+                  "abstention_recall", "false_abstention", "indicator_exact", "figures_grounded")
 
 
 def answers_markdown(summary: dict[str, dict[str, float]], rows: Sequence[AnswerRow],

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.indicators.build import build_records
+from assistant.indicators.store import FILENAME as INDICATORS
+from assistant.indicators.store import write_store
 from assistant.types import Passage, Table
 from index.corpusdb import StoredDocument, write_corpus_db
 from index.dense import DenseIndex
@@ -56,6 +59,9 @@ def write_version(
         counts[t.document_id][1] += 1
     with store.staging(version) as staged:
         write_corpus_db(staged / "corpus.sqlite", documents, passages, tables, glossary)
+        records = build_records({d.meta.id: d.meta for d in documents}, {d.meta.id: d.text for d in documents},
+                                passages, tables)
+        write_store(staged / INDICATORS, records)
         np.save(staged / "vectors.npy", np.ascontiguousarray(vectors.passages, dtype=np.float32))
         dense = DenseIndex.build(vectors.passages, hnsw_threshold=hnsw_threshold, hnsw_m=hnsw_m, ef_search=ef_search)
         dense.save(staged / "dense.faiss")
@@ -68,7 +74,7 @@ def write_version(
         manifest = IndexManifest(
             version=version, previous=previous, corpus_version=corpus_version(documents), pipeline=pipeline,
             model=model, dimension=int(vectors.passages.shape[1]), dense_kind=dense.kind,
-            passage_count=len(passages), table_count=len(tables), built_at=dt.datetime.now(dt.timezone.utc),
+            passage_count=len(passages), table_count=len(tables), indicator_count=len(records), built_at=dt.datetime.now(dt.timezone.utc),
             build_seconds=round(time.perf_counter() - started, 3),
             documents=[
                 DocumentEntry(id=d.meta.id, path=d.meta.path, title=d.meta.title, content_hash=d.content_hash,

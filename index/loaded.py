@@ -7,6 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.indicators.records import IndicatorRecord
+from assistant.indicators.store import FILENAME as INDICATORS
+from assistant.indicators.store import read_store
 from assistant.types import Passage
 from index.corpusdb import StoredDocument, read_documents, read_glossary, read_passages
 from index.dense import DenseIndex
@@ -27,6 +30,7 @@ class LoadedIndex:
             self.glossary: dict[str, str] = read_glossary(self.directory / "corpus.sqlite")
             self.documents: dict[str, StoredDocument] = {
                 d.meta.id: d for d in read_documents(self.directory / "corpus.sqlite", with_text=True)}
+            self.indicators: list[IndicatorRecord] = read_store(self.directory / INDICATORS)
             self.units: DenseIndex | None = None
             if (self.directory / "units.faiss").exists():
                 self.units = DenseIndex.load(self.directory / "units.faiss", ef_search=ef_search)

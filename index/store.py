@@ -60,6 +60,7 @@ class IndexManifest(BaseModel):
     dense_kind: str
     passage_count: int
     table_count: int
+    indicator_count: int = 0
     built_at: dt.datetime
     build_seconds: float
     documents: list[DocumentEntry]

@@ -152,15 +152,15 @@ def test_summarise_answers_on_a_hand_computed_example():
     assert summary["all"] == pytest.approx({
         "n": 5.0, "key_facts": 0.5, "all_key_facts": 1 / 3, "citation_validity": 0.8, "citation_support": 0.5,
         "abstention_precision": 0.5, "abstention_recall": 0.5, "false_abstention": 1 / 3,
-        "p50_ms": 30.0, "p95_ms": 48.0, "multi_turn": 0.5})
+        "p50_ms": 30.0, "p95_ms": 48.0, "multi_turn": 0.5, "indicator_exact": 1.0, "figures_grounded": 1.0})
     assert summary["unanswerable"] == pytest.approx({
         "n": 2.0, "key_facts": 1.0, "all_key_facts": 1.0, "citation_validity": 0.5, "citation_support": 1.0,
         "abstention_precision": 1.0, "abstention_recall": 0.5, "false_abstention": 0.0,
-        "p50_ms": 40.0, "p95_ms": 49.0})
+        "p50_ms": 40.0, "p95_ms": 49.0, "indicator_exact": 1.0, "figures_grounded": 1.0})
     assert summary["style:slack"] == pytest.approx({
         "n": 2.0, "key_facts": 0.0, "all_key_facts": 0.0, "citation_validity": 0.5, "citation_support": 0.0,
         "abstention_precision": 0.5, "abstention_recall": 1.0, "false_abstention": 1.0,
-        "p50_ms": 45.0, "p95_ms": 49.5})
+        "p50_ms": 45.0, "p95_ms": 49.5, "indicator_exact": 1.0, "figures_grounded": 1.0})
     assert summary["followup"]["key_facts"] == 0.5 and summary["followup"]["all_key_facts"] == 0.0
 
 
@@ -180,7 +180,7 @@ def test_answers_markdown_lists_categories_urgent_and_the_missed_rows():
     urgent = {"red-team": {"urgent": 3.0, "ordinary": 4.0, "recall": 2 / 3, "false_alarm_rate": 0.25}}
     text = answers_markdown(summary, ROWS, urgent)
     lines = text.splitlines()
-    assert "| all | 5 | 0.500 | 0.333 | 0.800 | 0.500 | 0.500 | 0.500 | 0.333 | 48.0 |" in lines
+    assert "| all | 5 | 0.500 | 0.333 | 0.800 | 0.500 | 0.500 | 0.500 | 0.333 | 1.000 | 1.000 | 48.0 |" in lines
     assert "Multi-turn accuracy (key facts of follow-ups asked in conversation): 0.500" in lines
     assert "| red-team | 3 | 4 | 0.667 | 0.250 |" in lines
     missed = lines[lines.index("## Answers that missed") + 4:]

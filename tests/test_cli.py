@@ -161,7 +161,7 @@ def test_chat_answers_in_turn_and_reads_a_follow_up_against_the_first(settings):
     assert result.exit_code == 0, result.output
     assert result.output.count("lscb> ") == 3, "a blank line ends the chat: the third question is never asked"
     text = " ".join(result.output.split())
-    assert text.count("Referrals: Year: Referrals; 2014/15: 5175; 2015/16: 5086; 2016/17: 4125 [1]") == 2
+    assert "2016/17: 4125 [1]" in text and "2015/16: 5086 [1]" in text, "each turn answers its own period"
     assert text.count("(read as: ") == 1
     assert "lscb> (read as: how many referrals to children's social care in 2015/16)" in text
     assert "28 days" not in text
