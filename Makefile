@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/lscb ingest
-	$(BIN)/lscb chat
+	$(BIN)/lscb serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
