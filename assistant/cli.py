@@ -514,6 +514,34 @@ def bench_ask(ctx: click.Context, questions: int, output: Path | None) -> None:
         output.write_text(json.dumps(figures, indent=2))
 
 
+@bench.command("http")
+@click.option("--workers", "worker_counts", default="1,2", show_default=True, help="Worker counts to run.")
+@click.option("--clients", default=20, show_default=True, help="Concurrent clients in the closed-loop run.")
+@click.option("--seconds", default=30.0, show_default=True, help="Length of the closed-loop run.")
+@click.option("--step-seconds", default=10.0, show_default=True, help="Length of each open-loop rate step.")
+@click.option("--rates", default="5,10,20,30,40,60,80,120", show_default=True, help="Open-loop rates (req/s).")
+@click.option("--output", type=click.Path(path_type=Path))
+@click.pass_context
+def bench_http(ctx: click.Context, worker_counts: str, clients: int, seconds: float, step_seconds: float, rates: str,
+               output: Path | None) -> None:
+    """Load /api/ask over loopback against a real `lscb serve`: closed loop, then stepped constant rates."""
+    from assistant.bench_http import run_http_bench
+
+    try:
+        rows = run_http_bench(_settings(ctx), tuple(int(w) for w in worker_counts.split(",")), clients, seconds,
+                              step_seconds, tuple(float(r) for r in rates.split(",")))
+    except RuntimeError as exc:
+        fail(str(exc))
+    table = RichTable("workers", "run", "requests", "ok", "req/s", "p50 ms", "p95 ms", "p99 ms", "shed", "errors",
+                      title="lscb bench http (loopback)")
+    for row in rows:
+        table.add_row(*(str(row.get(k, "")) for k in ("workers", "run", "requests", "ok", "rps", "p50_ms", "p95_ms",
+                                                       "p99_ms", "shed_429_503", "errors")))
+    out.print(table)
+    if output:
+        output.write_text(json.dumps(rows, indent=2))
+
+
 @bench.command("indicators")
 @click.option("--lookups", default=300, show_default=True)
 @click.option("--output", type=click.Path(path_type=Path))

@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, description="Sites allowed to call the API from a "
                                     "browser, e.g. [\"https://www.redbridgelscb.org.uk\"]; nothing else gets CORS")
     ask_rate_per_minute: int = Field(30, ge=1, description="Questions per minute per client on /api/ask")
+    max_inflight_asks: int = Field(8, ge=1, description="Questions answered at once per worker; more get an "
+                                   "immediate 503 + Retry-After instead of an unbounded queue")
     max_body_kb: int = Field(64, ge=1, description="Largest JSON request body accepted")
     max_upload_mb: float = Field(25.0, gt=0, description="Largest document upload on the admin page")
     history_retention_days: float = Field(90.0, gt=0, description="Query and feedback history older than this "

@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from assistant.api.access_log import AccessLog
-from assistant.api.limits import BodyLimit, RateLimit, TokenBucket
+from assistant.api.limits import BodyLimit, ConcurrencyLimit, RateLimit, TokenBucket
 from assistant.api.routes import admin, ask, documents, feedback, health, indicators, pages, search
 from assistant.api.services import Services
 from assistant.config import Settings
@@ -62,6 +62,7 @@ def create_app(settings: Settings, services: Services | None = None, housekeepin
         return JSONResponse({"detail": "the request is not valid: fix the fields listed", "errors": problems},
                             status_code=422)
 
+    app.add_middleware(ConcurrencyLimit, limit=settings.max_inflight_asks, paths=("/api/ask",))
     app.add_middleware(RateLimit, bucket=TokenBucket(settings.ask_rate_per_minute), paths=("/api/ask",))
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                        allow_headers=["content-type"], max_age=600)

@@ -101,3 +101,29 @@ class RateLimit:
                 return await _reply(send, 429, "too many questions from this address: wait and ask again",
                                     [(b"retry-after", seconds)])
         await self.app(scope, receive, send)
+
+
+class ConcurrencyLimit:
+    """Shed load instead of queueing without bound: at most `limit` requests to `paths` in flight per worker;
+    the next one gets an immediate 503 with Retry-After."""
+
+    def __init__(self, app: ASGIApp, limit: int, paths: tuple[str, ...]) -> None:
+        self.app, self.limit, self.paths = app, limit, paths
+        self.in_flight = 0
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in self.paths:
+            return await self.app(scope, receive, send)
+        with self._lock:
+            if self.in_flight >= self.limit:
+                full = True
+            else:
+                full, self.in_flight = False, self.in_flight + 1
+        if full:
+            return await _reply(send, 503, "the service is busy: ask again in a moment", [(b"retry-after", b"1")])
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
