@@ -167,18 +167,23 @@ def run_indicator_bench(settings: Settings, n: int, console: Console) -> dict:
     questions = [figure_questions[i % len(figure_questions)] for i in range(n)]
     for q in questions[:10]:
         lookup.lookup(q)
-    timings = []
+    timings, reused = [], []
     for q in questions:
         t0 = time.perf_counter()
-        lookup.lookup(q)
-        timings.append((time.perf_counter() - t0) * 1000)
+        vector = lookup.embedder.embed_query(q)
+        t1 = time.perf_counter()
+        lookup.lookup(q, vector)
+        t2 = time.perf_counter()
+        timings.append((t2 - t0) * 1000)
+        reused.append((t2 - t1) * 1000)
     figures = {
         "lookups": n,
         "records": len(lookup.records),
         "series": len(lookup.series),
-        "lookup_p50_ms": round(statistics.median(timings), 2),
-        "lookup_p95_ms": round(percentile(timings, 95), 2),
-        "lookup_max_ms": round(max(timings), 2),
+        "lookup_p50_ms (query embedding included)": round(statistics.median(timings), 2),
+        "lookup_p95_ms (query embedding included)": round(percentile(timings, 95), 2),
+        "lookup_p50_ms (vector reused, as in the engine)": round(statistics.median(reused), 2),
+        "lookup_p95_ms (vector reused, as in the engine)": round(percentile(reused, 95), 2),
     }
     _show("lscb bench indicators", figures, console)
     return figures
