@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     indicator_min_coverage: float = Field(0.5, ge=0, le=1, description="A series is a candidate only when its name, "
                                           "breakdowns and areas use at least this rarity-weighted share of the "
                                           "question's words (a wrong figure is worse than none)")
+    urgent_semantic: bool = Field(True, description="Also compare messages with urgent and ordinary examples "
+                                  "(assistant/data/urgent_examples.yaml) to catch phrasings the rules miss")
     urgent_procedure_query: str = Field(
         "what to do when a child is at risk of significant harm: immediate referral to children's social care "
         "and the police", description="Added to an urgent message's own words to find the procedure passages")

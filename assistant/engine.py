@@ -11,6 +11,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from assistant.abstain import EvidenceJudge, Judgement, asked_periods, wants_figure
 from assistant.compose import Quote, compose, document_url, quotes_for, select
@@ -25,8 +26,10 @@ from assistant.indicators.lookup import IndicatorLookup, LookupResult, Series
 from assistant.redact import redact
 from assistant.types import PassageKind, SearchHit
 from assistant.urgent import UrgentDetector
+from assistant.urgent_semantic import SemanticUrgency
 from assistant.verify import verify_citations
 from index.lexical import tokenize
+from index.query import prepare_query
 from index.retriever import HybridRetriever, Retrieval
 
 
@@ -50,6 +53,8 @@ class EngineOptions:
     related: int = 3
     indicator_min_score: float = 0.8
     indicator_min_coverage: float = 0.5
+    semantic_urgent: bool = True
+    cache_dir: Path | None = None
     procedure_query: str = "what to do when a child is at risk of significant harm: referral to children's social care"
 
 
@@ -67,6 +72,7 @@ class AnswerEngine:
         self._judge: EvidenceJudge | None = None
         self._contacts: list[Quote] | None = None
         self._lookup: IndicatorLookup | None = None
+        self._semantic: SemanticUrgency | None = None
         self.editions = Editions({d.meta.id: d.meta for d in self.index.documents.values()})
 
     @property
@@ -90,6 +96,10 @@ class AnswerEngine:
         self._lookup = IndicatorLookup(self.index.indicators, self.retriever.embedder, weights,
                                        local_areas=tuple(local), min_coverage=self.options.indicator_min_coverage)
         self._lookup.warm_up()
+        if self.options.semantic_urgent and self.retriever.embedder.name != "hashing":
+            # The hashing test embedder has no notion of meaning to compare examples with.
+            self._semantic = SemanticUrgency(self.retriever.embedder, self.options.cache_dir)
+            self._semantic.warm_up()
 
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
         """Answer one question; raises QuestionError for an empty or over-long question."""
@@ -111,6 +121,8 @@ class AnswerEngine:
         timings["prepare"] = _ms(clock)
 
         retrieval, judgement = self.judge(query, timings)
+        if not urgent and self._semantic is not None and retrieval.vector is not None:
+            urgent = self._semantic.fires(retrieval.vector)
         if urgent and judgement.abstain:
             # Someone describing a child at risk needs the procedure even when their words match no passage.
             retrieval, judgement = self.judge(f"{query} {self.options.procedure_query}", timings)
@@ -152,6 +164,15 @@ class AnswerEngine:
             edition=edition, conversation_id=conversation_id,
             resolved_question=query if resolution.followup else None, corpus_version=self.index.version,
             answer_id=uuid.uuid4().hex, timings_ms={**timings, "total": _ms(started)})
+
+    def is_urgent(self, text: str) -> bool:
+        """The urgent route's decision for one message: the word rules, then the semantic backstop."""
+        if self.urgent.detect(text) is not None:
+            return True
+        if self._semantic is None:
+            return False
+        prepared = prepare_query(text, self.retriever.glossary, self.retriever.speller)
+        return self._semantic.fires(self.retriever.embedder.embed_query(prepared.dense))
 
     def judge(self, query: str, timings: dict[str, float] | None = None) -> tuple[Retrieval, Judgement]:
         """Retrieve for a standalone query and judge the evidence (used by `ask` and by calibration)."""

@@ -52,7 +52,8 @@ def engine_options(settings: Settings) -> EngineOptions:
                          min_strength=settings.abstain_min_strength,
                          procedure_query=settings.urgent_procedure_query,
                          indicator_min_score=settings.indicator_min_score,
-                         indicator_min_coverage=settings.indicator_min_coverage, max_question_chars=settings.max_question_chars)
+                         indicator_min_coverage=settings.indicator_min_coverage, max_question_chars=settings.max_question_chars,
+                         semantic_urgent=settings.urgent_semantic, cache_dir=settings.data_dir / "cache")
 
 
 def open_conversations(settings: Settings) -> ConversationStore:

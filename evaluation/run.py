@@ -89,7 +89,7 @@ def evaluate_answers(settings: Settings, index: LoadedIndex, embedder: Embedder,
     urgent: dict[str, dict[str, float]] = {}
     if redteam.exists():
         lists = yaml.safe_load(redteam.read_text(encoding="utf-8")) or {}
-        detect = lambda text: engine.urgent.detect(text) is not None  # noqa: E731
+        detect = engine.is_urgent
         urgent["red-team"] = urgent_scores(detect, lists.get("urgent", []), lists.get("ordinary", []))
         if lists.get("heldout"):
             held = lists["heldout"]

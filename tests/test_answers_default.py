@@ -50,3 +50,18 @@ def test_follow_up_in_conversation_uses_the_previous_turn(engine):
     first = engine.ask("what percentage of assessments were completed within 45 days in 2016/17?")
     follow = engine.ask("and nationally?", first.conversation_id)
     assert follow.resolved_question and "national" in follow.resolved_question.lower()
+
+
+def test_semantic_backstop_catches_held_out_phrasings_without_false_alarms(engine):
+    import yaml
+
+    from evaluation.run import REDTEAM
+
+    lists = yaml.safe_load(REDTEAM.read_text(encoding="utf-8"))
+    held = lists["heldout"]
+    caught = sum(engine.is_urgent(t) for t in held["urgent"])
+    alarms = sum(engine.is_urgent(t) for t in held["ordinary"])
+    assert caught >= 21, f"held-out urgent phrasings caught {caught}/{len(held['urgent'])}"
+    assert alarms == 0
+    rules_only = sum(engine.urgent.detect(t) is not None for t in held["urgent"])
+    assert caught > rules_only, "the backstop adds what the word rules miss"
