@@ -159,6 +159,7 @@ def compose(quotes: list[Quote], documents: dict[str, StoredDocument], first: in
         citations.append(citation(n, quote, documents.get(quote.passage.document_id)))
         if quote.table_row:
             label = quote.passage.section[-1] if quote.passage.section else quote.passage.title
+            label = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.)\s+", "", label)  # "3. Safeguarding…" -> "Safeguarding…"
             parts.append(f"{label}: {render_row(quote)} [{n}]")
         else:
             parts.append(f"{quote.text} [{n}]")

@@ -6,7 +6,6 @@ conversation, so multi-turn accuracy measures the resolution, not a hand-written
 
 from __future__ import annotations
 
-import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -20,7 +19,6 @@ from evaluation.metrics import mean, percentile
 from index.loaded import LoadedIndex
 
 Ask = Callable[[str, str | None], Answer]
-_MARKER = re.compile(r"\[\d+\]")
 
 
 @dataclass
@@ -71,10 +69,18 @@ def _row(q: GoldQuestion, answer: Answer, latency_ms: float, index: LoadedIndex)
 
 
 def numbers_grounded(answer: Answer) -> bool:
-    """Every figure in the answer text (citation markers aside) is printed in one of the cited quotes."""
-    text = _MARKER.sub(" ", answer.answer)
+    """Every figure the answer states as a value (its `indicators`) is printed in one of its cited quotes.
+
+    Sentence answers are quotes by construction (verified verbatim); labels around them (section numbers,
+    periods, indicator names such as "% of the 0-17 population") are not claims of a value.
+    """
     quoted = set().union(*(numbers_in(c.quote) for c in answer.citations)) if answer.citations else set()
-    return numbers_in(text) <= quoted
+    for indicator in answer.indicators:
+        value = f"{indicator.value:.10g}"
+        forms = {value, value.rstrip("0").rstrip(".") if "." in value else value}
+        if not forms & {q.rstrip("0").rstrip(".") if "." in q else q for q in quoted}:
+            return False
+    return True
 
 
 def run_answers(questions: Sequence[GoldQuestion], ask: Ask, new_conversation: Callable[[], str],
