@@ -28,6 +28,7 @@ from assistant.types import PassageKind, SearchHit
 from assistant.urgent import UrgentDetector
 from assistant.urgent_semantic import SemanticUrgency
 from assistant.verify import verify_citations
+from corpus.glossary import expand_query
 from index.lexical import tokenize
 from index.query import prepare_query
 from index.retriever import HybridRetriever, Retrieval
@@ -205,8 +206,10 @@ class AnswerEngine:
                 return record.table_id in tables
             return any(doc == record.document_id and start <= (record.start or -1) < end for doc, start, end in spans)
 
-        result = self._lookup.lookup(retrieval.query.dense, retrieval.vector, expanded=retrieval.query.lexical,
-                                     allowed=retrieved)
+        # Every acronym spelled out (not only the rare ones BM25 expands): "CCG" must find "Clinical
+        # Commissioning Group" among a table's row labels.
+        expanded = expand_query(retrieval.query.dense, self.index.glossary)
+        result = self._lookup.lookup(retrieval.query.dense, retrieval.vector, expanded=expanded, allowed=retrieved)
         return result if result.series is not None and result.score >= self.options.indicator_min_score else None
 
     def _abstention(self, judgement: Judgement) -> tuple[str, list[Citation], str | None]:

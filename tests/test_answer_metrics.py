@@ -39,3 +39,14 @@ def test_indicator_exact_match_normalises_period_unit_and_area():
     assert not indicator_match(expected, {"value": 93.5, "unit": "%", "period": "2015/16", "area": "Redbridge"})
     assert not indicator_match(expected, {"value": 93.5, "unit": "%", "period": "2016/17", "area": "National"})
     assert not indicator_match(expected, {"unit": "%"})
+
+
+def test_indicator_match_accepts_an_agency_given_as_area_or_as_breakdown():
+    from evaluation.answer_metrics import indicator_match
+
+    expected = {"value": 570, "unit": "count", "period": "2016/17", "area": "Children's social care"}
+    as_breakdown = {"value": 570.0, "unit": "count", "period": "2016-17", "area": "Redbridge",
+                    "breakdown": "Children's social care"}
+    assert indicator_match(expected, as_breakdown)
+    assert not indicator_match(expected, {**as_breakdown, "breakdown": "Children's Centres"})
+    assert indicator_match({**expected, "period": "2016/17"}, {**as_breakdown, "period": "31 March 2017"})
