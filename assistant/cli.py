@@ -558,5 +558,25 @@ def bench_indicators(ctx: click.Context, lookups: int, output: Path | None) -> N
         output.write_text(json.dumps(figures, indent=2))
 
 
+@bench.command("faults")
+@click.option("--quick", is_flag=True, help="Only the part `make test` runs (6 of the 27 kill points).")
+@click.option("-k", "keyword", help="Only the faults whose test names match this pytest -k expression.")
+@click.option("--output", type=click.Path(path_type=Path), help="Also write the table as JSON here.")
+def bench_faults(quick: bool, keyword: str | None, output: Path | None) -> None:
+    """Fault injection on scratch corpora: SIGKILL a refresh at 27 points, fill the disk, damage versions, race
+    two refreshes, swap the index under 50 clients, SIGTERM the server mid-request; prints each fault, what
+    happened and what was lost."""
+    from assistant.bench_faults import FaultBenchError, run_fault_bench, write_rows
+
+    try:
+        rows, code = run_fault_bench(out, full=not quick, keyword=keyword)
+    except FaultBenchError as exc:
+        fail(str(exc), code=2)
+    if output:
+        write_rows(rows, output)
+    if code != 0:
+        fail("a fault check failed: see pytest's report and the table above", code=1)
+
+
 if __name__ == "__main__":
     main()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from index.corpusdb import StoredDocument, write_corpus_db
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
 from index.loaded import LoadedIndex
-from index.store import DocumentEntry, IndexManifest, IndexStore
+from index.store import DocumentEntry, IndexManifest, IndexStore, StoreError
 from index.vectors import PassageVectors
 
 
@@ -85,7 +86,11 @@ def write_version(
         )
         store.commit(staged, manifest)
     final: Path = store.version_dir(version)
-    LoadedIndex(final)  # it must open before anything points at it
+    try:
+        LoadedIndex(final)  # it must open before anything points at it
+    except StoreError:
+        shutil.rmtree(final, ignore_errors=True)  # never left to be published or rolled back to
+        raise
     if switch:
         store.switch(version)
     return manifest

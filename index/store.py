@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -171,8 +172,14 @@ class IndexStore:
         tmp.mkdir()
         try:
             yield tmp
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(tmp, ignore_errors=True)
+            # faiss reports a failed write as RuntimeError (StoreError is one too, and passes through as it is)
+            if isinstance(exc, (OSError, sqlite3.Error)) or (isinstance(exc, RuntimeError)
+                                                              and not isinstance(exc, StoreError)):
+                raise StoreError(f"could not write index version {version} ({exc}); the serving version is "
+                                 f"unchanged. If the disk is full, free space under {self.root} and refresh "
+                                 "again") from exc
             raise
 
     def commit(self, staged: Path, manifest: IndexManifest) -> Path:
@@ -191,8 +198,14 @@ class IndexStore:
         tmp_link = self.root / f".{CURRENT}.tmp"
         if tmp_link.is_symlink() or tmp_link.exists():
             tmp_link.unlink()
-        os.symlink(Path(VERSIONS) / version, tmp_link)
-        os.replace(tmp_link, self.root / CURRENT)
+        try:
+            os.symlink(Path(VERSIONS) / version, tmp_link)
+            os.replace(tmp_link, self.root / CURRENT)
+        except OSError as exc:
+            tmp_link.unlink(missing_ok=True)
+            raise StoreError(f"could not point `current` at index version {version} ({exc}); the serving "
+                             f"version is unchanged: free disk space under {self.root}, then "
+                             f"`lscb index publish {version}`") from exc
         fsync_dir(self.root)
 
     def rollback(self) -> str:
@@ -208,11 +221,17 @@ class IndexStore:
     def prune(self, keep: int) -> list[str]:
         """Delete old versions and stale scratch folders, keeping the newest `keep` and the current one."""
         current = self.current_version()
+        keep_also = {current}
+        if current is not None:  # the rollback target: never pushed out by versions that never served
+            try:
+                keep_also.add(self.read_manifest(current).previous)
+            except StoreError:
+                pass
         removed = []
         for stale in self.versions_dir.glob(".tmp-*") if self.versions_dir.is_dir() else []:
             shutil.rmtree(stale, ignore_errors=True)
         for version in self.versions()[:-keep] if keep > 0 else []:
-            if version != current:
+            if version not in keep_also:
                 shutil.rmtree(self.version_dir(version), ignore_errors=True)
                 removed.append(version)
         return removed
