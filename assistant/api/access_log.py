@@ -32,17 +32,27 @@ class AccessLog:
             return await self.app(scope, receive, send)
         started = time.perf_counter()
         status = 500
+        logged = False
+
+        def write() -> None:
+            nonlocal logged
+            if not logged:
+                logged = True
+                log.info(json.dumps({
+                    "method": scope["method"], "path": scope["path"],
+                    "query": safe_query(scope.get("query_string", b"")), "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "client": (scope.get("client") or ("", 0))[0]}))
 
         async def capture(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                write()  # before the last byte leaves, so the line exists once the client has its answer
             await send(message)
 
         try:
             await self.app(scope, receive, capture)
         finally:
-            log.info(json.dumps({
-                "method": scope["method"], "path": scope["path"], "query": safe_query(scope.get("query_string", b"")),
-                "status": status, "ms": round((time.perf_counter() - started) * 1000, 1),
-                "client": (scope.get("client") or ("", 0))[0]}))
+            write()
