@@ -46,6 +46,20 @@ class LoadedIndex:
                 f"{self.dense.size} vectors, {self.lexical.size} BM25 rows; rebuild with `lscb ingest`"
             )
         self.row_of: dict[str, int] = {p.id: row for row, p in enumerate(self.passages)}
+        self._by_table: dict[str, list[Passage]] = {}
+        self._by_document: dict[str, list[Passage]] = {}
+        for passage in self.passages:
+            if passage.table_id:
+                self._by_table.setdefault(passage.table_id, []).append(passage)
+            self._by_document.setdefault(passage.document_id, []).append(passage)
+
+    def table_passages(self, table_id: str) -> list[Passage]:
+        """The passages a table was split into, in order (looked up once per index, not scanned per answer)."""
+        return self._by_table.get(table_id, [])
+
+    def passage_covering(self, document_id: str, start: int, end: int) -> Passage | None:
+        """The first passage of a document whose span holds document offsets start:end."""
+        return next((p for p in self._by_document.get(document_id, []) if p.start <= start and end <= p.end), None)
 
     def unit_rows(self, row: int) -> range:
         """Rows of `unit_vectors` that belong to passage `row` (empty without sentence units)."""

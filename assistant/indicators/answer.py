@@ -27,9 +27,7 @@ def display_value(record: IndicatorRecord) -> str:
 def _row_quote(record: IndicatorRecord, index: LoadedIndex) -> Quote | None:
     """The table line that prints the record's cell (the row of its breakdown when there is one)."""
     fallback = None
-    for passage in index.passages:
-        if record.table_id is None or passage.table_id != record.table_id:
-            continue
+    for passage in index.table_passages(record.table_id) if record.table_id else []:
         offset = 0
         for line in passage.text.split("\n"):
             cells = [c.strip() for c in line.split("\t")]
@@ -46,10 +44,8 @@ def _row_quote(record: IndicatorRecord, index: LoadedIndex) -> Quote | None:
 def _sentence_quote(record: IndicatorRecord, index: LoadedIndex) -> Quote | None:
     if record.start is None or record.end is None:
         return None
-    for passage in index.passages:
-        if passage.document_id == record.document_id and passage.start <= record.start and record.end <= passage.end:
-            return Quote(passage, record.start - passage.start, record.end - passage.start)
-    return None
+    passage = index.passage_covering(record.document_id, record.start, record.end)
+    return Quote(passage, record.start - passage.start, record.end - passage.start) if passage else None
 
 
 def quote_for(record: IndicatorRecord, index: LoadedIndex) -> Quote | None:
