@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from assistant.cli import main
-from samples import POLICY, THRESHOLDS
+from samples import POLICY, REPORT, REPORT_MANIFEST, THRESHOLDS
 
 
 def run(settings, *args: str):
@@ -50,46 +50,12 @@ def test_corpus_list_shows_inferred_entries(settings):
 
 # --- lscb ask and lscb chat ----------------------------------------------------------------------------------
 
-ASK_MANIFEST = """
-[[document]]
-id = "annual-report"
-file = "annual-report.md"
-title = "Westshire LSCB Annual Report 2016-17"
-kind = "annual-report"
-publisher = "Westshire LSCB"
-area = "Redbridge"
-published = "2017-07-01"
-"""
 
-ASK_REPORT = """# Annual report
-
-## Private fostering
-
-Private fostering is the care of a child under 16 by someone who is not a parent or close relative for 28 days
-or more. Twelve children were notified as privately fostered during the year.
-
-## Referrals
-
-The number of referrals to children's social care, by year:
-
-Year\t2014/15\t2015/16\t2016/17
-Referrals\t5175\t5086\t4125
-
-## Contact us
-
-For more information contact the board.
-
-Website: www.westshirelscb.org.uk
-
-E-mail: lscb@westshire.gov.uk
-
-Tel: 020 8708 0000
-"""
 
 
 def ask_corpus(settings):
-    (settings.corpus_dir / "corpus.toml").write_text(ASK_MANIFEST, encoding="utf-8")
-    (settings.corpus_dir / "annual-report.md").write_text(ASK_REPORT, encoding="utf-8")
+    (settings.corpus_dir / "corpus.toml").write_text(REPORT_MANIFEST, encoding="utf-8")
+    (settings.corpus_dir / "annual-report.md").write_text(REPORT, encoding="utf-8")
     ingested = run(settings, "ingest")
     assert ingested.exit_code == 0, ingested.output
 
