@@ -8,6 +8,7 @@ import re
 
 import pytest
 from conftest import make_settings
+from samples import REPORT, REPORT_MANIFEST
 from slack_harness import BOT_USER_ID, block_action, event_callback, mention, running_app, view_submission
 
 from assistant.conversation import ConversationStore
@@ -18,44 +19,11 @@ from bots.slack.blocks import FEEDBACK_DOWN
 from corpus.ingest import ingest
 from index.embedder import HashingEmbedder
 
-MANIFEST = """
-[[document]]
-id = "annual-report"
-file = "annual-report.md"
-title = "Westshire LSCB Annual Report 2016-17"
-kind = "annual-report"
-publisher = "Westshire LSCB"
-area = "Redbridge"
-published = "2017-07-01"
-"""
-
-REPORT = """# Annual report
-
-## Private fostering
-
-Private fostering is the care of a child under 16 by someone who is not a parent or close relative for 28 days
-or more. Twelve children were notified as privately fostered during the year.
-
-## Referrals
-
-The number of referrals to children's social care, by year:
-
-Year\t2014/15\t2015/16\t2016/17
-Referrals\t5175\t5086\t4125
-
-## Contact us
-
-For more information contact the board.
-
-Tel: 020 8708 0000
-"""
-
-
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     settings = make_settings(tmp_path_factory.mktemp("slack-engine"))
     embedder = HashingEmbedder()
-    (settings.corpus_dir / "corpus.toml").write_text(MANIFEST, encoding="utf-8")
+    (settings.corpus_dir / "corpus.toml").write_text(REPORT_MANIFEST, encoding="utf-8")
     (settings.corpus_dir / "annual-report.md").write_text(REPORT, encoding="utf-8")
     assert ingest(settings, embedder).usable
     engine = AnswerEngine(open_retriever(settings, embedder), EngineOptions(min_strength=0.3),
