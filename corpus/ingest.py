@@ -121,6 +121,7 @@ def _plan(settings: Settings, extra: list[Path]) -> tuple[list[tuple[Path, Docum
     warnings: dict[str, list[str]] = {}
     ids: set[str] = set()
     corpus_dir = settings.corpus_dir.resolve()
+    listed = {m.id: file for file, m in manifest.items()}  # a manifest id belongs to its own file
     for path in discover(settings.corpus_dir, extra):
         try:
             relative = str(path.relative_to(corpus_dir))
@@ -134,6 +135,11 @@ def _plan(settings: Settings, extra: list[Path]) -> tuple[list[tuple[Path, Docum
         if meta is None:
             meta = infer_meta(path, corpus_dir)
             warnings[relative] = [f"not in {settings.manifest_name}: title, kind and date were inferred from the file name"]
+            if meta.id in listed:
+                reports.append(FileReport(relative, meta.id, "skipped",
+                                          reason=f"document id {meta.id!r} belongs to {listed[meta.id]} in {settings.manifest_name}",
+                                          advice="rename the file or give it its own id in the manifest"))
+                continue
         if meta.id in ids:
             reports.append(FileReport(relative, meta.id, "skipped", reason=f"document id {meta.id!r} is already used",
                                       advice="rename the file or give it its own id in the manifest"))

@@ -7,6 +7,7 @@ overruns either is reported as skipped and the child is replaced.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import resource
 from collections.abc import Callable
@@ -42,6 +43,7 @@ class ParsedDocument:
 class ParseFailure:
     reason: str
     advice: str
+    restart: bool = False  # the child may be left unfit for the next file (out of memory): replace it
 
 
 @dataclass(frozen=True)
@@ -101,12 +103,14 @@ def _child(conn: Connection, memory_mb: int, parse: ParseFn) -> None:
             result: ParsedDocument | ParseFailure = parse(Path(path), meta, params, counter)
         except MemoryError:
             result = ParseFailure(f"parsing needed more than {memory_mb} MB of memory",
-                                  "the file may be a decompression bomb; check it or raise LSCB_PARSE_MEMORY_MB")
+                                  "the file may be a decompression bomb; check it or raise LSCB_PARSE_MEMORY_MB",
+                                  restart=True)
         except RecursionError:
             result = ParseFailure("the file's structure is nested too deeply to parse", "re-save or export it again")
         except Exception as exc:  # noqa: BLE001 - any other parser crash is reported for this file only
             result = ParseFailure(f"could not be parsed ({type(exc).__name__}: {exc})"[:300],
                                   "re-save or export the file again; if it persists, report it with the file")
+        gc.collect()  # the parse's reference cycles (pypdf's reader, BeautifulSoup's tree) go before the next file
         conn.send(result)
 
 
@@ -152,7 +156,10 @@ class ParseWorker:
         assert self._conn is not None and self._proc is not None
         try:
             if self._conn.poll(self.timeout_s):
-                return self._conn.recv()
+                result = self._conn.recv()
+                if isinstance(result, ParseFailure) and result.restart:
+                    self.close(kill=True)  # what the failed parse left allocated goes with the process
+                return result
             failure = ParseFailure(f"parsing took longer than {self.timeout_s:.0f} s and was stopped",
                                    "the file may be malformed or loop; check it or raise LSCB_PARSE_TIMEOUT_S")
         except (EOFError, OSError):

@@ -23,7 +23,7 @@ def make_settings(tmp_path: Path, corpus_dir: Path | None = None, **overrides) -
     corpus = corpus_dir or tmp_path / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     return Settings(_env_file=None, corpus_dir=corpus, data_dir=tmp_path / "data", embedder="hashing",
-                    parse_timeout_s=60, **overrides)
+                    **{"parse_timeout_s": 60, **overrides})
 
 
 @pytest.fixture

@@ -38,6 +38,17 @@ area = "Redbridge"
 published = "2017-07-01"
 """
 
+NEW_EDITION_MANIFEST = """
+[[document]]
+id = "thresholds-2018"
+file = "thresholds-2018.md"
+title = "Westshire Thresholds Guidance 2018"
+kind = "thresholds-guidance"
+publisher = "Westshire LSCB"
+area = "Redbridge"
+published = "2018-04-01"
+"""
+
 MANIFEST = """
 [[document]]
 id = "thresholds-2015"
@@ -47,17 +58,7 @@ kind = "thresholds-guidance"
 publisher = "Westshire LSCB"
 area = "Redbridge"
 published = "2015-04-01"
-
-[[document]]
-id = "thresholds-2018"
-file = "thresholds-2018.md"
-title = "Westshire Thresholds Guidance 2018"
-kind = "thresholds-guidance"
-publisher = "Westshire LSCB"
-area = "Redbridge"
-published = "2018-04-01"
-supersedes = ["thresholds-2015"]
-""" + REPORT_MANIFEST
+""" + NEW_EDITION_MANIFEST + 'supersedes = ["thresholds-2015"]\n' + REPORT_MANIFEST
 
 OLD_EDITION = """# Thresholds guidance
 
