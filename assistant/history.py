@@ -70,9 +70,12 @@ class History:
     def purge(self) -> int:
         """Delete everything older than the retention period; returns the rows removed."""
         cutoff = self.clock() - self.retention_s
-        with self._lock, self._con:
-            removed = self._con.execute("DELETE FROM queries WHERE at < ?", (cutoff,)).rowcount
-            removed += self._con.execute("DELETE FROM feedback WHERE at < ?", (cutoff,)).rowcount
+        with self._lock:
+            with self._con:
+                removed = self._con.execute("DELETE FROM queries WHERE at < ?", (cutoff,)).rowcount
+                removed += self._con.execute("DELETE FROM feedback WHERE at < ?", (cutoff,)).rowcount
+            if removed:  # the write-ahead log still holds the rows as they were: copy the zeroed pages back
+                self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
 
     def queries(self) -> list[dict]:

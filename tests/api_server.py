@@ -19,12 +19,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: FastAPI, timeout_s: float = 60.0) -> Iterator[str]:
-    """Run `app` until the block ends; yields its base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on", timeout_graceful_shutdown=5))
-    thread = threading.Thread(target=server.run, daemon=True)
+def running(config: uvicorn.Config, timeout_s: float = 60.0) -> Iterator[str]:
+    """Run the server `config` describes until the block ends; yields its base URL."""
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn-under-test", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout_s
     while not server.started:
@@ -32,7 +30,13 @@ def serve(app: FastAPI, timeout_s: float = 60.0) -> Iterator[str]:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://{config.host}:{config.port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=15)
+
+
+def serve(app: FastAPI, timeout_s: float = 60.0):
+    """Run `app` on a free loopback port until the block ends; yields its base URL."""
+    return running(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="on",
+                                  timeout_graceful_shutdown=5), timeout_s)

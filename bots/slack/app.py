@@ -70,6 +70,7 @@ def build_slack_app(answers: AnswerService, client: WebClient, signing_secret: s
     if not isinstance(ledger, EventLedger):
         raise TypeError(f"ledger must be an EventLedger, got {type(ledger).__name__}")
 
+    _quiet_slack_sdk()
     app = App(client=client, signing_secret=signing_secret or "", name="lscb-slack", logger=_bolt_logger(),
               process_before_response=process_before_response,
               token_verification_enabled=False,       # no network call while building; auth.test on first use
@@ -103,6 +104,22 @@ class _UnusedTokenWarning(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+class _NoBodies(logging.Filter):
+    """slack_sdk logs each request and response body at DEBUG; a Share button's value and a shared answer's
+    heading carry the asker's question as typed. Those records are dropped: bot.py logs every answer (with the
+    redacted question) at INFO."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+def _quiet_slack_sdk() -> None:
+    for name in ("slack_sdk.web.base_client", "slack_sdk.webhook.client"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _NoBodies) for f in logger.filters):
+            logger.addFilter(_NoBodies())
 
 
 def _bolt_logger() -> logging.Logger:
