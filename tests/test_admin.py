@@ -33,7 +33,7 @@ from corpus.ingest import ingest
 from index.embedder import HashingEmbedder
 from index.store import IndexStore
 from pdf_factory import make_docx
-from test_engine import MANIFEST, NEW_EDITION, OLD_EDITION, REPORT
+from samples import MANIFEST, NEW_EDITION, OLD_EDITION, REPORT
 
 TOKEN = "x" * 32
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

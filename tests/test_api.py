@@ -13,7 +13,7 @@ from assistant.api.services import Services
 from conftest import make_settings
 from corpus.ingest import ingest
 from index.embedder import HashingEmbedder
-from test_engine import MANIFEST, NEW_EDITION, OLD_EDITION, REPORT
+from samples import MANIFEST, NEW_EDITION, OLD_EDITION, REPORT
 
 ORIGIN = "https://www.westshirelscb.org.uk"
 

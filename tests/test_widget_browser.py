@@ -7,6 +7,7 @@ widget as a person would: keyboard to the launcher, type, read the answer, follo
 from __future__ import annotations
 
 import gzip
+import os
 
 import httpx
 import pytest
@@ -19,11 +20,10 @@ from browser.chromium import chromium, require_chromium
 from conftest import make_settings
 from corpus.ingest import ingest
 from index.embedder import HashingEmbedder
-from test_engine import MANIFEST, NEW_EDITION, OLD_EDITION, REPORT
+from samples import MANIFEST, NEW_EDITION, OLD_EDITION, REPORT
 
 pytestmark = pytest.mark.browser
 WIDGET = PROJECT_ROOT / "bots" / "widget" / "widget.js"
-REPORTS = PROJECT_ROOT / "reports"
 BUDGET_GZ = 30 * 1024
 REFERRALS = "how many referrals to children's social care in 2016/17"
 URGENT = "a child just told me her dad hits her"
@@ -275,14 +275,17 @@ def test_not_found_answer_lists_related_passages(page):
     assert related and all(page.all("a", li) for li in related)
 
 
-def test_screenshots_desktop_and_phone(page):
-    """reports/widget-demo.png (1280x900) and reports/widget-phone.png (375x740), each with an answer open."""
-    REPORTS.mkdir(exist_ok=True)
+def test_screenshots_desktop_and_phone(page, tmp_path):
+    """widget-demo.png (1280x900) and widget-phone.png (375x740), each with an answer open. They go to a scratch
+    folder, so a test run leaves the checkout as it was; `SCREENSHOTS=reports pytest -k screenshots` refreshes
+    the committed ones in reports/."""
+    shots = PROJECT_ROOT / os.environ["SCREENSHOTS"] if os.environ.get("SCREENSHOTS") else tmp_path
+    shots.mkdir(exist_ok=True)
     page.open_with_keyboard()
     page.ask("what is private fostering?")
     page.ask(REFERRALS)
     page.driver.execute_script("window.scrollTo(0, 0)")
-    page.driver.save_screenshot(str(REPORTS / "widget-demo.png"))
+    page.driver.save_screenshot(str(shots / "widget-demo.png"))
 
     page.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                 {"width": 375, "height": 740, "deviceScaleFactor": 1, "mobile": True})
@@ -292,6 +295,7 @@ def test_screenshots_desktop_and_phone(page):
             page.one(".panel"))
         assert box == [0, 0, 375, 740], f"the panel is not full-screen on a phone: {box}"
         assert not page.one(".launch").is_displayed(), "the launcher would cover the full-screen panel"
-        page.driver.save_screenshot(str(REPORTS / "widget-phone.png"))
+        page.driver.save_screenshot(str(shots / "widget-phone.png"))
     finally:
         page.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert all((shots / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for name in ("widget-demo.png", "widget-phone.png"))
