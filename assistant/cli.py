@@ -542,6 +542,40 @@ def bench_http(ctx: click.Context, worker_counts: str, clients: int, seconds: fl
         output.write_text(json.dumps(rows, indent=2))
 
 
+@bench.command("scale")
+@click.option("--sizes", default="10000,100000,1000000", show_default=True, help="Passage counts to grow to.")
+@click.option("--questions", default=200, show_default=True, help="Gold questions timed at each size.")
+@click.option("--hnsw-threshold", type=int, help="Override LSCB_HNSW_THRESHOLD for the run.")
+@click.option("--ivfpq-threshold", type=int, help="Override LSCB_IVFPQ_THRESHOLD for the run.")
+@click.option("--no-ivfpq", is_flag=True, help="Skip the extra IVF-PQ build at the largest size.")
+@click.option("--no-ingest", is_flag=True, help="Skip the ingest-throughput run on the real documents.")
+@click.option("--scratch", type=click.Path(path_type=Path, file_okay=False),
+              help="Where the grown indexes are written (default: the system temp folder; 1M needs ~4 GB).")
+@click.option("--output", type=click.Path(path_type=Path), help="Also write the figures as JSON here.")
+@click.pass_context
+def bench_scale(ctx: click.Context, sizes: str, questions: int, hnsw_threshold: int | None,
+                ivfpq_threshold: int | None, no_ivfpq: bool, no_ingest: bool, scratch: Path | None,
+                output: Path | None) -> None:
+    """Grow the serving index to 10k, 100k and 1M passages (vectors mixed from real ones, BM25 text from real
+    terms) and report build time, memory, search and answer p50/p95 and recall@10 against exact search."""
+    from assistant.bench_scale import ScaleOptions, run_scale_bench
+
+    settings = _settings(ctx)
+    try:
+        options = ScaleOptions(
+            sizes=tuple(int(size.replace("_", "")) for size in sizes.split(",")), questions=questions,
+            hnsw_threshold=hnsw_threshold or settings.hnsw_threshold,
+            ivfpq_threshold=ivfpq_threshold or settings.ivfpq_threshold, hnsw_m=settings.hnsw_m,
+            ef_construction=settings.hnsw_ef_construction, ivfpq_at_largest=not no_ivfpq, scratch=scratch)
+        figures = run_scale_bench(settings, Console(width=max(out.width, 180)), options, ingest=not no_ingest)
+    except ValueError as exc:
+        fail(f"{exc}: give --sizes as comma-separated passage counts, e.g. 10000,100000")
+    except StoreError as exc:
+        fail(str(exc))
+    if output:
+        output.write_text(json.dumps(figures, indent=2, default=str))
+
+
 @bench.command("indicators")
 @click.option("--lookups", default=300, show_default=True)
 @click.option("--output", type=click.Path(path_type=Path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,9 +39,16 @@ class Settings(BaseSettings):
     sentence_units: bool = Field(True, description="Also embed each passage's sentences (better dense recall, "
                                  "about twice the embedding time at ingest)")
     unit_weight: float = Field(0.5, ge=0, le=1, description="Dense score = w * best sentence + (1 - w) * passage")
-    hnsw_threshold: int = Field(200_000, ge=1, description="Above this many passages FAISS uses HNSW, not exact")
+    # FAISS index kind by size, measured with `lscb bench scale` (docs/operations.md): exact search up to
+    # hnsw_threshold vectors, HNSW above it, IVF-PQ (compressed; for memory) above ivfpq_threshold.
+    hnsw_threshold: int = Field(50_000, ge=1, description="Above this many vectors FAISS uses HNSW, not exact")
+    ivfpq_threshold: int = Field(3_000_000, ge=1, description="Above this many vectors FAISS uses IVF-PQ, not HNSW")
     hnsw_m: int = Field(32, ge=4)
-    hnsw_ef_search: int = Field(128, ge=8)
+    hnsw_ef_construction: int = Field(80, ge=8, description="HNSW build quality (higher: slower build)")
+    hnsw_ef_search: int = Field(128, ge=8, description="HNSW search breadth: 128 holds recall@10 0.95 to 100k "
+                                "passages, 1024 at 1M (docs/operations.md)")
+    ivf_nprobe: int = Field(64, ge=1, description="IVF-PQ inverted lists visited per query")
+    ivf_refine: int = Field(10, ge=1, description="IVF-PQ candidates re-ranked per result")
     keep_versions: int = Field(3, ge=2, description="Index versions kept on disk for rollback")
 
     # Retrieval
@@ -108,6 +115,13 @@ class Settings(BaseSettings):
     slack_api_url: str = Field("https://slack.com/api/", description="Slack Web API base URL (a proxy or a mock)")
     slack_command: str = Field("/lscb", pattern=r"^/[a-z0-9_-]{1,31}$",
                                description="The slash command, as in bots/slack/manifest.yaml")
+
+    @model_validator(mode="after")
+    def _index_kinds_in_order(self) -> "Settings":
+        if self.ivfpq_threshold < self.hnsw_threshold:
+            raise ValueError(f"LSCB_IVFPQ_THRESHOLD ({self.ivfpq_threshold}) must be at least LSCB_HNSW_THRESHOLD "
+                             f"({self.hnsw_threshold}): IVF-PQ is for indexes too large for HNSW")
+        return self
 
     @property
     def slack_events_path(self) -> Path:

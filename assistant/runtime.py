@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import faiss
+
 from assistant.config import Settings
+from index.dense import DenseParams, IvfPqParams
 from index.embedder import Embedder, make_embedder
 from index.loaded import LoadedIndex
 from index.retriever import HybridRetriever
@@ -20,10 +23,19 @@ def build_embedder(settings: Settings) -> Embedder:
     return make_embedder(settings.embedder, threads=settings.torch_threads, query_threads=settings.query_threads)
 
 
+def dense_params(settings: Settings) -> DenseParams:
+    """How FAISS indexes are built and searched, from Settings."""
+    return DenseParams(hnsw_threshold=settings.hnsw_threshold, ivfpq_threshold=settings.ivfpq_threshold,
+                       hnsw_m=settings.hnsw_m, ef_construction=settings.hnsw_ef_construction,
+                       ef_search=settings.hnsw_ef_search,
+                       ivfpq=IvfPqParams(nprobe=settings.ivf_nprobe, refine=settings.ivf_refine))
+
+
 def open_index(settings: Settings) -> LoadedIndex:
     """The serving index version (raises StoreError with what to do when there is none)."""
     store = IndexStore(settings.index_root)
-    return LoadedIndex(store.current_dir(), ef_search=settings.hnsw_ef_search)
+    faiss.omp_set_num_threads(settings.query_threads)  # two OpenMP threads on two busy cores stall one search
+    return LoadedIndex(store.current_dir(), dense_params(settings))
 
 
 def retriever_options(settings: Settings) -> dict[str, float | int]:

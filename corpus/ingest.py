@@ -16,6 +16,7 @@ from pathlib import Path
 
 
 from assistant.config import Settings
+from assistant.runtime import dense_params
 from assistant.types import DocumentMeta, Passage, Table
 from corpus.glossary import extract_definitions, load_base, merge
 from corpus.manifest import SUPPORTED_SUFFIXES, discover, infer_meta, load_manifest
@@ -234,8 +235,7 @@ def _ingest_locked(settings: Settings, embedder: Embedder, store: IndexStore, ex
     vectors = concat(vector_parts, embedder.dimension)
     manifest = write_version(
         store, new_version_id(), documents, passages, vectors, tables, glossary, pipeline=pipeline,
-        model=embedder.name, started=started, hnsw_threshold=settings.hnsw_threshold, hnsw_m=settings.hnsw_m,
-        ef_search=settings.hnsw_ef_search, switch=switch,
+        model=embedder.name, started=started, dense_params=dense_params(settings), switch=switch,
     )
     store.prune(settings.keep_versions)
     return IngestReport(reports, manifest, parse_s, embed_s, time.perf_counter() - started, embedded, switch)

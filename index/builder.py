@@ -16,7 +16,7 @@ from assistant.indicators.store import FILENAME as INDICATORS
 from assistant.indicators.store import write_store
 from assistant.types import Passage, Table
 from index.corpusdb import StoredDocument, write_corpus_db
-from index.dense import DenseIndex
+from index.dense import DenseParams
 from index.lexical import LexicalIndex
 from index.loaded import LoadedIndex
 from index.store import DocumentEntry, IndexManifest, IndexStore, StoreError
@@ -43,9 +43,7 @@ def write_version(
     pipeline: str,
     model: str,
     started: float,
-    hnsw_threshold: int = 200_000,
-    hnsw_m: int = 32,
-    ef_search: int = 128,
+    dense_params: DenseParams = DenseParams(),
     switch: bool = True,
 ) -> IndexManifest:
     """Build every file of a version in a scratch folder, seal it, verify it opens, and switch `current`."""
@@ -64,13 +62,12 @@ def write_version(
                                 passages, tables)
         write_store(staged / INDICATORS, records)
         np.save(staged / "vectors.npy", np.ascontiguousarray(vectors.passages, dtype=np.float32))
-        dense = DenseIndex.build(vectors.passages, hnsw_threshold=hnsw_threshold, hnsw_m=hnsw_m, ef_search=ef_search)
+        dense = dense_params.build(vectors.passages)
         dense.save(staged / "dense.faiss")
         if len(vectors.units):
             np.save(staged / "units.npy", np.ascontiguousarray(vectors.units, dtype=np.float32))
             np.save(staged / "unit_offsets.npy", vectors.offsets)
-            DenseIndex.build(vectors.units, hnsw_threshold=hnsw_threshold, hnsw_m=hnsw_m,
-                             ef_search=ef_search).save(staged / "units.faiss")
+            dense_params.build(vectors.units).save(staged / "units.faiss")
         LexicalIndex.build([p.index_text() for p in passages]).save(staged / "bm25")
         manifest = IndexManifest(
             version=version, previous=previous, corpus_version=corpus_version(documents), pipeline=pipeline,

@@ -12,7 +12,7 @@ from assistant.indicators.store import FILENAME as INDICATORS
 from assistant.indicators.store import read_store
 from assistant.types import Passage
 from index.corpusdb import StoredDocument, read_documents, read_glossary, read_passages
-from index.dense import DenseIndex
+from index.dense import DenseIndex, DenseParams
 from index.lexical import LexicalIndex
 from index.store import MANIFEST, IndexManifest, StoreError
 
@@ -20,12 +20,12 @@ from index.store import MANIFEST, IndexManifest, StoreError
 class LoadedIndex:
     """Everything a retriever needs from one version directory; immutable once opened."""
 
-    def __init__(self, directory: Path, ef_search: int = 128) -> None:
+    def __init__(self, directory: Path, dense_params: DenseParams = DenseParams()) -> None:
         self.directory = Path(directory)
         try:
             self.manifest = IndexManifest.model_validate_json((self.directory / MANIFEST).read_text())
             self.passages: list[Passage] = read_passages(self.directory / "corpus.sqlite")
-            self.dense = DenseIndex.load(self.directory / "dense.faiss", ef_search=ef_search)
+            self.dense = dense_params.load(self.directory / "dense.faiss")
             self.lexical = LexicalIndex.load(self.directory / "bm25")
             self.glossary: dict[str, str] = read_glossary(self.directory / "corpus.sqlite")
             self.documents: dict[str, StoredDocument] = {
@@ -33,9 +33,10 @@ class LoadedIndex:
             self.indicators: list[IndicatorRecord] = read_store(self.directory / INDICATORS)
             self.units: DenseIndex | None = None
             if (self.directory / "units.faiss").exists():
-                self.units = DenseIndex.load(self.directory / "units.faiss", ef_search=ef_search)
-                self.passage_vectors = np.load(self.directory / "vectors.npy")
-                self.unit_vectors = np.load(self.directory / "units.npy")
+                self.units = dense_params.load(self.directory / "units.faiss")
+                # memory-mapped: a version's files never change, and a question touches a few rows of each
+                self.passage_vectors = np.load(self.directory / "vectors.npy", mmap_mode="r")
+                self.unit_vectors = np.load(self.directory / "units.npy", mmap_mode="r")
                 self.unit_offsets = np.load(self.directory / "unit_offsets.npy")
                 self.unit_owner = np.repeat(np.arange(len(self.unit_offsets) - 1), np.diff(self.unit_offsets))
         except (OSError, ValueError, RuntimeError, sqlite3.Error) as exc:

@@ -12,6 +12,7 @@ from assistant.admin.corpus_editor import CorpusEditor, StoredUpload, UploadFiel
 from assistant.admin.library import DocumentStatus, Library
 from assistant.admin.refresh import Build, RefreshRunner
 from assistant.api.services import Services
+from assistant.runtime import dense_params
 from assistant.types import DocumentKind
 from corpus.ingest import ingest
 from evaluation.goldset import GOLD_DIR
@@ -61,7 +62,7 @@ class AdminConsole:
             serving = None
         if serving is not None and serving.version == version:
             return serving
-        return LoadedIndex(self.store.version_dir(version), ef_search=self.settings.hnsw_ef_search)
+        return LoadedIndex(self.store.version_dir(version), dense_params(self.settings))
 
     def documents(self) -> list[DocumentStatus]:
         return self.library.list(self.refresh.status().files)
