@@ -126,6 +126,9 @@ def sniff(path: Path) -> FileType:
     if _is_binary(head):
         if named in (FileType.PDF, FileType.DOCX):
             raise LoadError(f"not a valid {ext[1:].upper()} file (unrecognised content)", "download or export it again")
+        if named is not None:  # a text name (.txt, .md, .html) over binary bytes
+            raise LoadError(f"binary content in a {ext} file (not text)",
+                            f"the file is damaged or is not text: open it, save it again as text or {SUPPORTED}")
         raise LoadError(f"unsupported file type {_describe_ext(ext)}", f"convert it to {SUPPORTED} and add that")
     # Text from here on.
     is_html = _looks_like_html(head)

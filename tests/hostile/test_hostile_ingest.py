@@ -76,6 +76,7 @@ EXPECTED_REASONS = {
     "txt-oversize.txt": rf"over the {MAX_FILE_MB:g} MB cap$",
     "setup.exe": r"^unsupported file type \.exe$",
     "txt-whitespace-only.txt": r"^no text found$",
+    "txt-nul-bytes.txt": r"^binary content in a \.txt file \(not text\)$",
 }
 
 
