@@ -148,8 +148,8 @@ def test_a_version_torn_before_sealing_is_never_switched_to_by_its_build(name, t
 def test_a_version_that_failed_its_open_check_can_never_be_published(name, tmp_path, tmp_path_factory,
                                                                      monkeypatch, request):
     record(request, f"publishing a version that failed its open check ({BY_NAME[name].doing})",
-           "known bug: it stays on disk with valid checksums and `lscb index publish` serves it (xfail until the "
-           "fix)", "nothing unless published; then a restarted service has no index")
+           "the build deletes it at once; `lscb index publish` refuses it with a message; the previous version "
+           "kept serving (it used to stay on disk, publishable: fixed)", "nothing")
     settings = copy_baseline(tmp_path_factory, tmp_path)
     store = IndexStore(settings.index_root)
     before = serving(store)

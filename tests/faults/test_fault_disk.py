@@ -61,7 +61,8 @@ def test_disk_full_fails_the_refresh_and_the_old_index_serves(name, tmp_path, tm
 @pytest.mark.parametrize("name", ["vectors-npy-torn", "corpus-db-half-written", "dense-faiss-torn", "switch-link"])
 def test_disk_full_is_reported_cleanly_by_the_cli(name, tmp_path, tmp_path_factory, monkeypatch, request):
     record(request, f"disk full, CLI message: {BY_NAME[name].doing}",
-           "known bug: a traceback instead of an `error:` line (xfail until the fix)", "nothing")
+           "`lscb ingest` ends with an `error:` line saying to free disk space (it used to be a traceback: fixed)",
+           "nothing")
     _, result = _full_disk_refresh(name, tmp_path, tmp_path_factory, monkeypatch)
     assert clean_failure(result), f"{type(result.exception).__name__}: {result.exception}"
     assert "space" in result.output.lower() or "disk is full" in result.output.lower()

@@ -91,8 +91,8 @@ def test_sigkill_during_refresh_loses_nothing(point: Point, tmp_path, tmp_path_f
 
 def test_versions_left_by_killed_builds_never_push_out_the_rollback_target(tmp_path, tmp_path_factory, request):
     record(request, "two refreshes SIGKILLed after their rename, then a good refresh",
-           "known bug: prune deletes the version that served before; rollback goes to a version that never "
-           "served (xfail until the fix)", "the rollback target")
+           "prune keeps the version that served before, and `lscb index rollback` goes back to it (prune used to "
+           "delete it: fixed)", "nothing")
     settings = copy_baseline(tmp_path_factory, tmp_path)
     store = IndexStore(settings.index_root)
     before = serving(store)
