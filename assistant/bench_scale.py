@@ -32,7 +32,8 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from assistant.config import Settings
-from index.dense import DenseIndex, DenseKind, IvfPqParams, choose_kind
+from assistant.types import Passage
+from index.dense import DenseIndex, DenseKind, DenseParams, IvfPqParams, choose_kind
 from index.lexical import LexicalIndex
 from index.loaded import LoadedIndex
 from index.synthetic import VectorMixer, build_lexical, calibrate_noise, compare_distributions, grow, real_pool
@@ -124,6 +125,12 @@ class ScaledIndex:
     def unit_rows(self, row: int) -> range:
         return self.real.unit_rows(row)
 
+    def table_passages(self, table_id: str) -> list[Passage]:
+        return self.real.table_passages(table_id)
+
+    def passage_covering(self, document_id: str, start: int, end: int) -> Passage | None:
+        return self.real.passage_covering(document_id, start, end)
+
     @property
     def version(self) -> str:
         return self.manifest.version
@@ -208,9 +215,9 @@ def _build(job: BuildJob) -> dict:
                                                      max(job.options.sizes))
     figures["generate_s"] = round(time.perf_counter() - t0, 1)
     t0 = time.perf_counter()
-    dense = DenseIndex.build(vectors, kind=job.kind, hnsw_m=job.options.hnsw_m,
-                             ef_construction=job.options.ef_construction,
-                             ivfpq=IvfPqParams(seed=job.options.seed))
+    dense = DenseIndex.build(vectors, DenseParams(hnsw_m=job.options.hnsw_m,
+                                                  ef_construction=job.options.ef_construction,
+                                                  ivfpq=IvfPqParams(seed=job.options.seed)), kind=job.kind)
     figures["dense_build_s"] = round(time.perf_counter() - t0, 1)
     t0 = time.perf_counter()
     lexical = build_lexical(terms, offsets, vocabulary)
@@ -262,7 +269,9 @@ def _serve(job: ServeJob) -> dict:
     real = open_index(job.settings)
     figures["rss_model_and_corpus_mib"] = memory_mib()["VmRSS"]
     t0 = time.perf_counter()
-    dense = DenseIndex.load(job.directory / "dense.faiss", ef_search=job.ef_search or 128, nprobe=job.nprobe or 64)
+    defaults = DenseParams()
+    dense = DenseIndex.load(job.directory / "dense.faiss", DenseParams(
+        ef_search=job.ef_search or defaults.ef_search, ivfpq=IvfPqParams(nprobe=job.nprobe or defaults.ivfpq.nprobe)))
     lexical = LexicalIndex.load(job.directory / "bm25")
     base = np.load(job.directory / "base.npy")
     scaled = ScaledIndex(real, dense, lexical, base)

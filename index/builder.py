@@ -16,7 +16,7 @@ from assistant.indicators.store import FILENAME as INDICATORS
 from assistant.indicators.store import write_store
 from assistant.types import Passage, Table
 from index.corpusdb import StoredDocument, write_corpus_db
-from index.dense import DenseParams
+from index.dense import DenseIndex, DenseParams
 from index.lexical import LexicalIndex
 from index.loaded import LoadedIndex
 from index.store import DocumentEntry, IndexManifest, IndexStore, StoreError
@@ -62,12 +62,12 @@ def write_version(
                                 passages, tables)
         write_store(staged / INDICATORS, records)
         np.save(staged / "vectors.npy", np.ascontiguousarray(vectors.passages, dtype=np.float32))
-        dense = dense_params.build(vectors.passages)
+        dense = DenseIndex.build(vectors.passages, dense_params)
         dense.save(staged / "dense.faiss")
         if len(vectors.units):
             np.save(staged / "units.npy", np.ascontiguousarray(vectors.units, dtype=np.float32))
             np.save(staged / "unit_offsets.npy", vectors.offsets)
-            dense_params.build(vectors.units).save(staged / "units.faiss")
+            DenseIndex.build(vectors.units, dense_params).save(staged / "units.faiss")
         LexicalIndex.build([p.index_text() for p in passages]).save(staged / "bm25")
         manifest = IndexManifest(
             version=version, previous=previous, corpus_version=corpus_version(documents), pipeline=pipeline,

@@ -31,7 +31,7 @@ class DenseKind(StrEnum):
     IVFPQ = "ivfpq"
 
 
-def choose_kind(count: int, hnsw_threshold: int = 200_000, ivfpq_threshold: int | None = None) -> DenseKind:
+def choose_kind(count: int, hnsw_threshold: int, ivfpq_threshold: int | None = None) -> DenseKind:
     """Exact up to `hnsw_threshold` vectors, HNSW above it, IVF-PQ above `ivfpq_threshold` (None: never)."""
     if hnsw_threshold < 1 or (ivfpq_threshold is not None and ivfpq_threshold < hnsw_threshold):
         raise ValueError(f"thresholds must satisfy 1 <= hnsw_threshold <= ivfpq_threshold, "
@@ -75,13 +75,8 @@ class DenseParams:
     ef_search: int = 128
     ivfpq: IvfPqParams = IvfPqParams()
 
-    def build(self, vectors: np.ndarray) -> "DenseIndex":
-        return DenseIndex.build(vectors, self.hnsw_threshold, self.hnsw_m, self.ef_search,
-                                ef_construction=self.ef_construction, ivfpq_threshold=self.ivfpq_threshold,
-                                ivfpq=self.ivfpq)
-
-    def load(self, path: Path) -> "DenseIndex":
-        return DenseIndex.load(path, ef_search=self.ef_search, nprobe=self.ivfpq.nprobe, refine=self.ivfpq.refine)
+    def kind_for(self, count: int) -> DenseKind:
+        return choose_kind(count, self.hnsw_threshold, self.ivfpq_threshold)
 
 
 class DenseIndex:
@@ -91,31 +86,31 @@ class DenseIndex:
         self._index = index
 
     @classmethod
-    def build(cls, vectors: np.ndarray, hnsw_threshold: int = 200_000, hnsw_m: int = 32,
-              ef_search: int = 128, *, ef_construction: int = 200, ivfpq_threshold: int | None = None,
-              kind: DenseKind | str | None = None, ivfpq: IvfPqParams | None = None) -> "DenseIndex":
-        """Build the index `choose_kind` picks for len(vectors) (or `kind`, when given) and add the vectors."""
+    def build(cls, vectors: np.ndarray, params: DenseParams = DenseParams(),
+              kind: DenseKind | str | None = None) -> "DenseIndex":
+        """Build the index `params` picks for len(vectors) (or `kind`, when given) and add the vectors."""
         if vectors.ndim != 2:
             raise ValueError(f"vectors must be 2-D, got shape {vectors.shape}")
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         count, dim = vectors.shape
-        kind = DenseKind(kind) if kind is not None else choose_kind(count, hnsw_threshold, ivfpq_threshold)
+        kind = DenseKind(kind) if kind is not None else params.kind_for(count)
         if kind is DenseKind.HNSW:
-            index = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = ef_construction
-            index.hnsw.efSearch = ef_search
+            index = faiss.IndexHNSWFlat(dim, params.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = params.ef_construction
         elif kind is DenseKind.IVFPQ:
-            index = _train_ivfpq(vectors, ivfpq or IvfPqParams())
+            index = _train_ivfpq(vectors, params.ivfpq)
         else:
             index = faiss.IndexFlatIP(dim)
         if count:
             index.add(vectors)
-        return cls(index)
+        dense = cls(index)
+        dense.configure(ef_search=params.ef_search, nprobe=params.ivfpq.nprobe, refine=params.ivfpq.refine)
+        return dense
 
     @classmethod
-    def load(cls, path: Path, ef_search: int = 128, nprobe: int = 64, refine: int = 10) -> "DenseIndex":
+    def load(cls, path: Path, params: DenseParams = DenseParams()) -> "DenseIndex":
         dense = cls(faiss.read_index(str(path)))
-        dense.configure(ef_search=ef_search, nprobe=nprobe, refine=refine)
+        dense.configure(ef_search=params.ef_search, nprobe=params.ivfpq.nprobe, refine=params.ivfpq.refine)
         return dense
 
     def save(self, path: Path) -> None:

@@ -25,7 +25,7 @@ class LoadedIndex:
         try:
             self.manifest = IndexManifest.model_validate_json((self.directory / MANIFEST).read_text())
             self.passages: list[Passage] = read_passages(self.directory / "corpus.sqlite")
-            self.dense = dense_params.load(self.directory / "dense.faiss")
+            self.dense = DenseIndex.load(self.directory / "dense.faiss", dense_params)
             self.lexical = LexicalIndex.load(self.directory / "bm25")
             self.glossary: dict[str, str] = read_glossary(self.directory / "corpus.sqlite")
             self.documents: dict[str, StoredDocument] = {
@@ -33,7 +33,7 @@ class LoadedIndex:
             self.indicators: list[IndicatorRecord] = read_store(self.directory / INDICATORS)
             self.units: DenseIndex | None = None
             if (self.directory / "units.faiss").exists():
-                self.units = dense_params.load(self.directory / "units.faiss")
+                self.units = DenseIndex.load(self.directory / "units.faiss", dense_params)
                 # memory-mapped: a version's files never change, and a question touches a few rows of each
                 self.passage_vectors = np.load(self.directory / "vectors.npy", mmap_mode="r")
                 self.unit_vectors = np.load(self.directory / "units.npy", mmap_mode="r")

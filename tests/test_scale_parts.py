@@ -15,7 +15,7 @@ import pytest
 
 from assistant.bench_scale import ScaledIndex, recall_at
 from assistant.config import PROJECT_ROOT
-from index.dense import DenseIndex, DenseKind, IvfPqParams, choose_kind
+from index.dense import DenseIndex, DenseKind, DenseParams, IvfPqParams, choose_kind
 from index.embedder import HashingEmbedder
 from index.lexical import LexicalIndex, tokenize
 from index.synthetic import (TermSampler, VectorMixer, build_lexical, calibrate_noise, compare_distributions, grow,
@@ -89,7 +89,7 @@ def test_ivfpq_recall_against_exact_search(pool, one_faiss_thread):
     vectors = VectorMixer(pool, noise=0.7).generate(6000).vectors
     queries = VectorMixer(pool, noise=0.7, seed=99).generate(100).vectors
     exact = DenseIndex.build(vectors, kind="flat").search_many(queries, 10)[1]
-    ivfpq = DenseIndex.build(vectors, kind="ivfpq", ivfpq=IvfPqParams(lists=32, code_bytes=16, nprobe=16))
+    ivfpq = DenseIndex.build(vectors, DenseParams(ivfpq=IvfPqParams(lists=32, code_bytes=16, nprobe=16)), kind="ivfpq")
     assert ivfpq.kind is DenseKind.IVFPQ
     assert recall_at(ivfpq.search_many(queries, 10)[1], exact) >= 0.9
     ivfpq.configure(nprobe=1, refine=1)
@@ -104,9 +104,10 @@ def test_ivfpq_refuses_too_few_vectors_to_train(pool):
 @pytest.mark.parametrize("kind", ["flat", "hnsw", "ivfpq"])
 def test_save_and_load_keep_the_kind_and_the_results(kind, pool, tmp_path, one_faiss_thread):
     vectors = VectorMixer(pool, noise=0.7).generate(3000).vectors
-    built = DenseIndex.build(vectors, kind=kind, ivfpq=IvfPqParams(lists=16, code_bytes=16))
+    built = DenseIndex.build(vectors, DenseParams(ivfpq=IvfPqParams(lists=16, code_bytes=16)), kind=kind)
     built.save(tmp_path / "dense.faiss")
-    loaded = DenseIndex.load(tmp_path / "dense.faiss", ef_search=128, nprobe=32, refine=10)
+    loaded = DenseIndex.load(tmp_path / "dense.faiss",
+                             DenseParams(ef_search=128, ivfpq=IvfPqParams(nprobe=32, refine=10)))
     built.configure(ef_search=128, nprobe=32, refine=10)
     assert loaded.kind == built.kind == kind and loaded.size == 3000
     assert loaded.search(vectors[7], 5) == built.search(vectors[7], 5)
@@ -117,7 +118,7 @@ def test_hnsw_finds_the_exact_neighbours_of_mixed_vectors(pool):
     vectors = VectorMixer(pool, noise=0.7).generate(5000).vectors
     queries = VectorMixer(pool, noise=0.7, seed=5).generate(100).vectors
     exact = DenseIndex.build(vectors, kind="flat").search_many(queries, 10)[1]
-    hnsw = DenseIndex.build(vectors, kind="hnsw", ef_construction=40, ef_search=64)
+    hnsw = DenseIndex.build(vectors, DenseParams(ef_construction=40, ef_search=64), kind="hnsw")
     assert recall_at(hnsw.search_many(queries, 10)[1], exact) >= 0.95
 
 
